@@ -1,0 +1,137 @@
+"""Command-line interface. Wiring only: the work is done in runner, engine and report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, spec
+from .context import Context
+from .report import eds, machine, text
+from .rules.registry import NEED_LABELS, all_rules
+from .runner import Options, build_report, exit_code
+
+FORMATS = {
+    "text": text.render,
+    "json": machine.render_json,
+    "csv": machine.render_csv,
+}
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def _load_agencies(path: str | None):
+    if not path:
+        return None
+    try:
+        from .agencies import AgencyFileError, load_agencies
+    except ImportError as exc:  # pragma: no cover - the agency module ships with the package
+        raise click.UsageError(f"agency files are not supported in this build: {exc}")
+    try:
+        return load_agencies(path)
+    except AgencyFileError as exc:
+        raise click.UsageError(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wibrs-check")
+def main() -> None:
+    """Check WIBRS / NIBRS crime-data submissions before the state or the FBI rejects them."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "eds"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of standard output.")
+@click.option("--select", multiple=True, help="Only these codes or code prefixes (comma-separated, e.g. 4,IO02).")
+@click.option("--ignore", multiple=True, help="Skip these codes or code prefixes.")
+@click.option("--agencies", type=click.Path(exists=True, dir_okay=False), help="Agency master file (CSV).")
+@click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
+@click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (for future-date edits).")
+def check(files, fmt, output, select, ignore, agencies, strict, today_):
+    """Check FILES and report every problem with its FBI error number, record and field.
+
+    Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage error or
+    unreadable input.
+    """
+    ctx = Context(agencies=_load_agencies(agencies), today=(today_.date() if today_ else dt.date.today()))
+    report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict))
+    if fmt == "eds":
+        rendered = eds.render(report.findings, report.processed_on)
+        if output:
+            warn_path = output.with_name(output.name + ".warnings.eds")
+            warn_path.write_text(eds.render(report.findings, report.processed_on, warning_set=True), encoding="ascii", newline="")
+    else:
+        rendered = FORMATS[fmt](report)
+    if output:
+        output.write_text(rendered, encoding="utf-8", newline="")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(rendered, nl=False)
+    for bad in report.fatal:
+        click.echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
+    sys.exit(exit_code(report, strict))
+
+
+def _status(rule) -> str:
+    if rule is None:
+        return "not yet implemented"
+    if not rule.checks:
+        return "not checked without " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.needs))
+    if rule.needs:
+        return "implemented (needs " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.needs)) + ")"
+    return "implemented"
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
+def rules(code, fmt):
+    """List every edit code with its status, or print the documentation of CODE."""
+    registry = all_rules()
+    catalog = spec.edit_catalog()
+    if code:
+        code = code.upper() if not code.isdigit() else code.zfill(3) if len(code) < 3 else code
+        if code not in catalog.index:
+            raise click.UsageError(f"unknown code {code!r}; run 'wibrs-check rules' for the list")
+        row = catalog.loc[code]
+        rule = registry.get(code)
+        click.echo(f"{code}  {row['severity']}  level {row['level'] or '-'}  data element {row['data_element'] or '(varies)'}")
+        click.echo(f"{row['title']}")
+        click.echo(f"status: {_status(rule)}")
+        click.echo("")
+        click.echo(rule.documentation() if rule else row["description"])
+        return
+    rows = []
+    for c, row in catalog.iterrows():
+        rows.append((c, row["severity"], row["level"], row["data_element"], _status(registry.get(c)), row["title"]))
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["code", "severity", "level", "data_element", "status", "title"])
+        writer.writerows(rows)
+        return
+    fbi = [r for r in rows if r[0].isdigit()]
+    implemented = sum(1 for r in fbi if r[4].startswith("implemented"))
+    for r in rows:
+        click.echo(f"{r[0]:>5}  {r[1]:7}  {r[4][:40]:40}  {r[5]}")
+    click.echo(f"\n{implemented} of {len(fbi)} FBI edit numbers implemented; "
+               f"{sum(1 for r in fbi if r[4].startswith('not checked'))} need data not in the file; "
+               f"{sum(1 for r in fbi if r[4] == 'not yet implemented')} not yet implemented.")
+
+
+def _register_optional_commands() -> None:
+    try:
+        from .commands.classify import classify
+    except ImportError:
+        return
+    main.add_command(classify)
+
+
+_register_optional_commands()

@@ -1,0 +1,71 @@
+"""The findings contract: one DataFrame row per problem found, validated by pandera.
+
+Writers rely on exactly these columns, in this order. They are a stable surface for other
+programs (JSON and CSV output): add columns at the end, never rename or drop one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+SEVERITIES = ("error", "warning", "flag")
+
+COLUMNS = (
+    "file", "record", "line", "action", "sub_year", "sub_month", "ori", "incident", "level",
+    "offense_code", "person_seq", "loss_type", "data_element", "column", "code", "severity",
+    "value", "message", "unit",
+)
+
+COLUMN_DOCS = {
+    "file": "path of the input file",
+    "record": "ordinal of the non-blank record in the file (the FBI EDS record number); empty when the finding is about a whole incident or the file",
+    "line": "physical line number in the file (counts blank lines)",
+    "action": "segment action type of the record (I, A, D)",
+    "sub_year": "year of submission (positions 9-12)",
+    "sub_month": "month of submission (positions 7-8)",
+    "ori": "ORI of the agency (positions 17-25)",
+    "incident": "incident number, or arrest transaction number for Group B arrests",
+    "level": "segment level 0-7 of the record",
+    "offense_code": "UCR offense code of an offense segment in error",
+    "person_seq": "victim, offender or arrestee sequence number of the segment in error",
+    "loss_type": "type of property loss of a property segment in error",
+    "data_element": "FBI data element number in error (for example 24, 8A, 25C)",
+    "column": "wibrs-check column name of the field in error (see schemas/layouts.csv)",
+    "code": "edit code: FBI error or warning number, or one of our own (IO, HT, GAP, SBR)",
+    "severity": "error (the incident will be rejected), warning (data quality) or flag (our own trafficking and gap signals)",
+    "value": "the value in error, exactly as sent (right-trimmed)",
+    "message": "what is wrong, in plain words",
+    "unit": "internal id of the submission unit (incident, arrest or zero report) the record belongs to",
+}
+
+
+def _text(**kwargs) -> pa.Column:
+    return pa.Column(str, **kwargs)
+
+
+_SPECIAL = {
+    "record": pa.Column("Int64", nullable=True, checks=pa.Check.ge(1)),
+    "line": pa.Column("Int64", nullable=True, checks=pa.Check.ge(1)),
+    "level": _text(checks=pa.Check.isin(["", "0", "1", "2", "3", "4", "5", "6", "7"])),
+    "code": _text(checks=pa.Check.str_length(min_value=3)),
+    "severity": _text(checks=pa.Check.isin(SEVERITIES)),
+    "message": _text(checks=pa.Check.str_length(min_value=1)),
+    "unit": pa.Column("Int64", nullable=True),
+}
+SCHEMA = pa.DataFrameSchema(
+    {name: _SPECIAL.get(name, _text()) for name in COLUMNS},
+    strict=True,
+    ordered=True,
+)
+
+
+def empty() -> pd.DataFrame:
+    frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in COLUMNS})
+    for name in ("record", "line", "unit"):
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    return SCHEMA.validate(frame)

@@ -1,0 +1,1 @@
+"""Generator of realistic Wisconsin submissions, with injected errors and their expected findings."""

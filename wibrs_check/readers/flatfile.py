@@ -1,0 +1,150 @@
+"""Reader for NIBRS fixed-width flat files (FBI NIBRS Technical Specification, section 6).
+
+The whole file is handled as one byte buffer: numpy finds the line breaks, pyarrow wraps the
+buffer as a string array without copying, and every field of a level is one vectorised
+slice of that array. No Python code runs per record.
+
+The reader decides nothing about validity. It records what it measured (declared and actual
+length, non-ASCII bytes, physical line) so that rules can judge, pads short records with
+blanks so every field exists, and puts records whose segment level it does not know into
+``Submission.unplaced`` with the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import spec
+from ..model import Submission, assign_units, empty_unplaced
+
+_NEWLINE, _CR, _SPACE, _PLACEHOLDER = 10, 13, 32, ord("?")
+
+
+class UnreadableInput(Exception):
+    """The file could not be read at all (missing, a directory, permission denied)."""
+
+
+def _to_pandas(array: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.array(array, dtype="str"), index=index)
+
+
+def _line_starts(buf: np.ndarray) -> np.ndarray:
+    """Offset where every physical line starts, plus the end of the buffer."""
+    breaks = np.flatnonzero(buf == _NEWLINE)
+    if len(breaks) == 0 and np.any(buf == _CR):
+        breaks = np.flatnonzero(buf == _CR)  # old Mac-style files: CR alone ends a line
+    starts = np.concatenate([[0], breaks + 1])
+    if starts[-1] != len(buf):
+        starts = np.concatenate([starts, [len(buf)]])
+    return starts.astype(np.int64)
+
+
+def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
+    buf = np.frombuffer(data, dtype=np.uint8)
+    # Non-ASCII and control bytes: mark them, then write a placeholder in a copy of the
+    # buffer so every field slice is valid one-byte-per-character text.
+    bad = (buf > 126) | ((buf < 32) & (buf != _NEWLINE) & (buf != _CR))
+    clean = buf
+    if bad.any():
+        clean = buf.copy()
+        clean[bad] = _PLACEHOLDER
+
+    # Every physical line as one string (line break included, then trimmed off), wrapping
+    # the buffer without copying it.
+    bounds = _line_starts(buf)
+    offset_type = pa.large_string() if len(buf) >= 2**31 - 1 else pa.string()
+    offset_dtype = np.int64 if offset_type == pa.large_string() else np.int32
+    lines_all = pa.Array.from_buffers(
+        offset_type, len(bounds) - 1, [None, pa.py_buffer(bounds.astype(offset_dtype)), pa.py_buffer(clean)]
+    )
+    lines_all = pc.utf8_rtrim(lines_all, characters="\r\n")
+    lengths_all = pc.utf8_length(lines_all).to_numpy(zero_copy_only=False)
+
+    # A line is blank when it holds nothing but spaces.
+    content = pc.utf8_length(pc.utf8_trim(lines_all, characters=" ")).to_numpy(zero_copy_only=False)
+    blank = content == 0
+    keep = np.flatnonzero(~blank)
+    texts = lines_all.take(pa.array(keep, type=pa.int64()))
+    lengths = lengths_all[keep]
+    lines = keep + 1
+    bad_count = np.concatenate([[0], np.cumsum(bad)])
+    non_ascii = (bad_count[bounds[keep] + lengths] - bad_count[bounds[keep]]) > 0
+
+    rid = pd.RangeIndex(len(keep), name="rid")
+    header = {}
+    for f in spec.layout(1)[:8]:  # the header fields are the same on every level
+        sliced = pc.utf8_rtrim(pc.utf8_slice_codeunits(texts, f.start - 1, f.end), characters=" ")
+        header[f.column] = _to_pandas(sliced, rid)
+    declared = pd.to_numeric(header["seg_length"].str.strip(), errors="coerce").astype("Int64")
+    records = pd.DataFrame(
+        {
+            "record": np.arange(1, len(keep) + 1, dtype=np.int64),
+            "line": lines.astype(np.int64),
+            "level": header["seg_level"],
+            "length_declared": declared,
+            "length_actual": lengths.astype(np.int64),
+            "non_ascii": non_ascii,
+            "action": header["action"],
+            "sub_month": header["sub_month"],
+            "sub_year": header["sub_year"],
+            "city": header["city"],
+            "ori": header["ori"],
+            "incident": header["incident"],
+            "raw": _to_pandas(texts, rid),
+        },
+        index=rid,
+    )
+    records = assign_units(records)
+
+    frames = {}
+    level_of = records["level"].to_numpy()
+    for level in spec.LEVELS:
+        picked = np.flatnonzero(level_of == str(level))
+        frames[level] = _slice_level(texts, picked, level)
+    known = np.isin(level_of, [str(level) for level in spec.LEVELS])
+    unplaced_rid = np.flatnonzero(~known)
+    unplaced = empty_unplaced()
+    if len(unplaced_rid):
+        reasons = np.where(
+            records["length_actual"].to_numpy()[unplaced_rid] < 5,
+            "record too short to hold a segment level (position 5)",
+            "segment level is not 0-7",
+        )
+        unplaced = pd.DataFrame(
+            {"reason": pd.Series(reasons, dtype="str")}, index=pd.Index(unplaced_rid, name="rid")
+        )
+    return Submission(
+        source=source,
+        format="flat",
+        records=records,
+        frames=frames,
+        unplaced=unplaced,
+        blank_lines=int(blank.sum()),
+    )
+
+
+def _slice_level(texts: pa.Array, picked: np.ndarray, level: int) -> pd.DataFrame:
+    fields = spec.layout(level)
+    width = max(f.end for f in fields)
+    subset = texts.take(pa.array(picked, type=pa.int64()))
+    padded = pc.utf8_rpad(subset, width=width, padding=" ")
+    index = pd.Index(picked, name="rid")
+    columns = {}
+    for f in fields:
+        sliced = pc.utf8_rtrim(pc.utf8_slice_codeunits(padded, f.start - 1, f.end), characters=" ")
+        columns[f.column] = _to_pandas(sliced, index)
+    return pd.DataFrame(columns, index=index)
+
+
+def read_flat(path: str | Path) -> Submission:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except (OSError, ValueError) as exc:
+        raise UnreadableInput(f"{path}: cannot read file ({exc.strerror or exc})") from exc
+    return read_flat_bytes(data, source=str(path))

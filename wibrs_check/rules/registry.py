@@ -1,0 +1,112 @@
+"""The rule registry: every check registers itself here under its code.
+
+A check is a plain function ``check(sub, ctx)`` that returns the failing records as one of:
+
+* a boolean Series over a level frame (True = fails); the rule's ``column`` gives the value;
+* a :class:`pandas.Index` of record ids (``rid``);
+* a DataFrame indexed by ``rid`` (or with a ``rid`` column; ``rid`` -1 means "the file") with
+  any of these optional columns: ``column`` (layout column in error, which also names the
+  data element), ``data_element``, ``value`` (value in error), ``detail`` (appended to the
+  message), ``on_record`` (False when the error belongs to the incident rather than one
+  record: the FBI writes record number 0 for those).
+
+Severity, title and clerk-facing description come from the edit catalog
+(``schemas/edits.csv`` / ``schemas/own_codes.csv``): the catalog is the single list of codes,
+and a test checks that every registered code is catalogued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from .. import spec
+
+Check = Callable[..., object]
+
+NEED_LABELS = {
+    "agency": "an agency master file (--agencies)",
+    "history": "earlier submissions (history store)",
+    "fbi": "the FBI's national database",
+}
+
+
+@dataclass
+class Rule:
+    code: str
+    level: int | None = None
+    column: str | None = None
+    data_element: str | None = None
+    needs: frozenset[str] = frozenset()
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def catalog(self) -> pd.Series:
+        return spec.edit_catalog().loc[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.catalog["severity"]
+
+    @property
+    def title(self) -> str:
+        return self.catalog["title"]
+
+    @property
+    def element(self) -> str:
+        if self.data_element is not None:
+            return self.data_element
+        if self.level is not None and self.column is not None:
+            return spec.data_element_of(self.level, self.column)
+        return self.catalog["data_element"]
+
+    @property
+    def implemented(self) -> bool:
+        return bool(self.checks)
+
+    def documentation(self) -> str:
+        parts = [(check.__doc__ or "").strip() for check in self.checks]
+        return "\n\n".join(p for p in parts if p) or self.catalog["description"]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    *,
+    level: int | None = None,
+    column: str | None = None,
+    data_element: str | None = None,
+    needs: tuple[str, ...] = (),
+) -> Callable[[Check], Check]:
+    """Register ``func`` as (one of) the checks for ``code``."""
+
+    def register(func: Check) -> Check:
+        entry = REGISTRY.get(code)
+        if entry is None:
+            entry = REGISTRY[code] = Rule(code, level, column, data_element, frozenset(needs))
+        entry.checks.append(func)
+        func.rule_code = code  # type: ignore[attr-defined]
+        func.rule_level = level if level is not None else entry.level  # type: ignore[attr-defined]
+        func.rule_column = column if column is not None else entry.column  # type: ignore[attr-defined]
+        return func
+
+    return register
+
+
+def requires(code: str, *needs: str) -> None:
+    """Register a catalogued edit that cannot be decided without outside data.
+
+    It is reported as "not checked (needs ...)" until a check is written for the data.
+    """
+    REGISTRY.setdefault(code, Rule(code, needs=frozenset(needs)))
+
+
+def all_rules() -> dict[str, Rule]:
+    from . import load_all  # noqa: F401  (importing registers every rule module)
+
+    load_all()
+    return REGISTRY

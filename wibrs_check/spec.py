@@ -1,0 +1,151 @@
+"""Spec facts read from the CSV/YAML tables in ``wibrs_check/schemas``.
+
+Everything the FBI specification fixes (field positions, segment lengths, valid codes,
+offense attributes, the edit catalog) lives in those tables; this module only loads them,
+once, and offers small typed accessors. Code elsewhere asks this module instead of
+restating a fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import pandas as pd
+
+LEVELS = (0, 1, 2, 3, 4, 5, 6, 7)
+LEVEL_NAMES = {
+    0: "zero report",
+    1: "administrative",
+    2: "offense",
+    3: "property",
+    4: "victim",
+    5: "offender",
+    6: "arrestee",
+    7: "Group B arrest",
+}
+# Header columns every segment shares (positions 1-37).
+HEADER_COLUMNS = ("seg_length", "seg_level", "action", "sub_month", "sub_year", "city", "ori", "incident")
+
+
+def schema_path(name: str):
+    return files("wibrs_check") / "schemas" / name
+
+
+def read_table(name: str) -> pd.DataFrame:
+    """Read one schema CSV with every cell as text (codes such as '01' keep their zeros)."""
+    with schema_path(name).open("r", encoding="utf-8") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+@dataclass(frozen=True)
+class Field:
+    level: int
+    column: str
+    data_element: str
+    start: int  # 1-based, inclusive, as printed in the specification
+    end: int
+    description: str
+
+    @property
+    def width(self) -> int:
+        return self.end - self.start + 1
+
+
+@cache
+def layout(level: int) -> tuple[Field, ...]:
+    table = read_table("layouts.csv")
+    rows = table[table["level"] == str(level)]
+    return tuple(
+        Field(level, r.column, r.data_element, int(r.start), int(r.end), r.description)
+        for r in rows.itertuples(index=False)
+    )
+
+
+@cache
+def field(level: int, column: str) -> Field:
+    for candidate in layout(level):
+        if candidate.column == column:
+            return candidate
+    raise KeyError(f"level {level} has no column {column!r}")
+
+
+def data_element_of(level: int, column: str) -> str:
+    return field(level, column).data_element
+
+
+@cache
+def segment_lengths() -> pd.DataFrame:
+    table = read_table("segment_lengths.csv")
+    table["level"] = table["level"].astype(int)
+    table["length"] = table["length"].astype(int)
+    return table
+
+
+@cache
+def valid_lengths(level: int) -> frozenset[int]:
+    table = segment_lengths()
+    return frozenset(table.loc[table["level"] == level, "length"])
+
+
+@cache
+def current_length(level: int) -> int:
+    table = segment_lengths()
+    return int(table.loc[(table["level"] == level) & (table["generation"] == "2019"), "length"].iloc[0])
+
+
+@cache
+def length_generation() -> dict[tuple[int, int], str]:
+    table = segment_lengths()
+    return {(int(r.level), int(r.length)): r.generation for r in table.itertuples(index=False)}
+
+
+@cache
+def codes() -> pd.DataFrame:
+    return read_table("codes.csv")
+
+
+@cache
+def valid_codes(data_element: str) -> frozenset[str]:
+    table = codes()
+    return frozenset(table.loc[table["data_element"] == data_element, "code"])
+
+
+@cache
+def code_label(data_element: str, code: str) -> str:
+    table = codes()
+    hit = table[(table["data_element"] == data_element) & (table["code"] == code)]
+    return hit["description"].iloc[0] if len(hit) else ""
+
+
+@cache
+def offenses() -> pd.DataFrame:
+    return read_table("offenses.csv").set_index("code", drop=False)
+
+
+@cache
+def group_a_offenses() -> frozenset[str]:
+    table = offenses()
+    return frozenset(table.loc[table["group"] == "A", "code"])
+
+
+@cache
+def group_b_offenses() -> frozenset[str]:
+    table = offenses()
+    return frozenset(table.loc[table["group"] == "B", "code"])
+
+
+@cache
+def edit_catalog() -> pd.DataFrame:
+    """The edit catalog: every numbered FBI edit plus our own codes, one row per code."""
+    table = read_table("edits.csv")
+    own = own_codes()
+    table = pd.concat([table, own], ignore_index=True)
+    return table.set_index("code", drop=False)
+
+
+@cache
+def own_codes() -> pd.DataFrame:
+    """Codes that are ours (reader findings, trafficking flags, gap and SBR signals)."""
+    return read_table("own_codes.csv")
