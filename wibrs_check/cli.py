@@ -75,6 +75,8 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_):
         click.echo(rendered, nl=False)
     for bad in report.fatal:
         click.echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
+    for bad in report.rule_failures:
+        click.echo(f"wibrs-check: rule {bad['code']} failed on {bad['path']}: {bad['message']}", err=True)
     sys.exit(exit_code(report, strict))
 
 
@@ -124,6 +126,28 @@ def rules(code, fmt):
     click.echo(f"\n{implemented} of {len(fbi)} FBI edit numbers implemented; "
                f"{sum(1 for r in fbi if r[4].startswith('not checked'))} need data not in the file; "
                f"{sum(1 for r in fbi if r[4] == 'not yet implemented')} not yet implemented.")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--agencies", "agency_count", type=int, default=3, show_default=True, help="How many Wisconsin agencies.")
+@click.option("--incidents", type=int, default=60, show_default=True, help="Clean Group A incidents per agency.")
+@click.option("--inject", default="all", show_default=True, help="Codes to plant (comma-separated), 'all' or 'none'.")
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--month", default="2026-07", show_default=True, help="Submission month YYYY-MM.")
+def generate(directory, agency_count, incidents, inject, seed, month):
+    """Write a generated Wisconsin month (one flat file per agency) and expected_findings.csv."""
+    from .generator import incidents as gen
+    from .generator.inject import build_month, write_month
+
+    year, mon = (int(x) for x in month.split("-"))
+    oris = tuple((gen.WI_ORIS * (agency_count // len(gen.WI_ORIS) + 1))[:agency_count]) if agency_count <= len(gen.WI_ORIS) \
+        else tuple(f"WI{n:07d}" for n in range(100, 100 + agency_count * 100, 100))
+    codes = None if inject == "all" else () if inject == "none" else _codes((inject,))
+    built = build_month(seed=seed, oris=oris, year=year, month=mon, incidents_per_agency=incidents, codes=codes)
+    paths = write_month(built, directory)
+    built.expected.to_csv(Path(directory) / "expected_findings.csv", index=False)
+    click.echo(f"wrote {len(paths)} files and {len(built.expected)} expected findings to {directory}")
 
 
 def _register_optional_commands() -> None:

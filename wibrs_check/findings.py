@@ -26,7 +26,7 @@ COLUMN_DOCS = {
     "sub_month": "month of submission (positions 7-8)",
     "ori": "ORI of the agency (positions 17-25)",
     "incident": "incident number, or arrest transaction number for Group B arrests",
-    "level": "segment level 0-7 of the record",
+    "level": "segment level of the record as sent (0-7, or the unknown value of a record that could not be placed)",
     "offense_code": "UCR offense code of an offense segment in error",
     "person_seq": "victim, offender or arrestee sequence number of the segment in error",
     "loss_type": "type of property loss of a property segment in error",
@@ -47,7 +47,7 @@ def _text(**kwargs) -> pa.Column:
 _SPECIAL = {
     "record": pa.Column("Int64", nullable=True, checks=pa.Check.ge(1)),
     "line": pa.Column("Int64", nullable=True, checks=pa.Check.ge(1)),
-    "level": _text(checks=pa.Check.isin(["", "0", "1", "2", "3", "4", "5", "6", "7"])),
+    "level": _text(checks=pa.Check.str_length(max_value=1)),
     "code": _text(checks=pa.Check.str_length(min_value=3)),
     "severity": _text(checks=pa.Check.isin(SEVERITIES)),
     "message": _text(checks=pa.Check.str_length(min_value=1)),

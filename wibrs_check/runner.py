@@ -40,7 +40,7 @@ def check_file(path: Path, ctx: Context, options: Options) -> tuple[engine.Resul
 
 
 def build_report(paths: list[Path], ctx: Context, options: Options) -> Report:
-    all_findings, summaries, files, fatal = [], [], [], []
+    all_findings, summaries, files, fatal, failures = [], [], [], [], []
     not_checked: dict[str, str] = {}
     raw: dict[tuple[str, int], str] = {}
     for path in paths:
@@ -54,7 +54,7 @@ def build_report(paths: list[Path], ctx: Context, options: Options) -> Report:
         summaries.append(engine.agency_summary(sub, found))
         not_checked.update(result.not_checked)
         for code, text in result.rule_failures.items():
-            fatal.append({"path": str(path), "message": f"rule {code} could not run: {text}"})
+            failures.append({"path": str(path), "code": code, "message": text})
         files.append({"path": str(path), "format": sub.format, **sub.accounting()})
         recs = found["record"].dropna().astype(int).unique()
         if len(recs):
@@ -65,7 +65,7 @@ def build_report(paths: list[Path], ctx: Context, options: Options) -> Report:
     summary = with_agency_names(summary, ctx)
     return Report(
         findings=found, summary=summary, files=files, not_checked=not_checked, raw_records=raw,
-        fatal=fatal, processed_on=ctx.today.strftime("%m/%d/%Y"),
+        fatal=fatal, rule_failures=failures, processed_on=ctx.today.strftime("%m/%d/%Y"),
     )
 
 
@@ -79,7 +79,7 @@ def with_agency_names(summary: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 def exit_code(report: Report, strict: bool) -> int:
     """0 clean, 1 errors (or warnings with --strict), 2 the tool could not do its job."""
-    if report.fatal:
+    if report.fatal or report.rule_failures:
         return 2
     severities = set(report.findings["severity"])
     if "error" in severities or (strict and "warning" in severities):

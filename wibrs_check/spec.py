@@ -147,5 +147,9 @@ def edit_catalog() -> pd.DataFrame:
 
 @cache
 def own_codes() -> pd.DataFrame:
-    """Codes that are ours (reader findings, trafficking flags, gap and SBR signals)."""
-    return read_table("own_codes.csv")
+    """Codes that are ours (reader findings, trafficking flags, gap and SBR signals).
+
+    Each family keeps its codes in its own ``own_codes*.csv``; together they form one table.
+    """
+    names = sorted(p.name for p in schema_path("").iterdir() if p.name.startswith("own_codes") and p.name.endswith(".csv"))
+    return pd.concat([read_table(name) for name in names], ignore_index=True)

@@ -116,7 +116,7 @@ def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
             "segment level is not 0-7",
         )
         unplaced = pd.DataFrame(
-            {"reason": pd.Series(reasons, dtype="str")}, index=pd.Index(unplaced_rid, name="rid")
+            {"reason": pd.array(reasons, dtype="str")}, index=pd.Index(unplaced_rid, name="rid")
         )
     return Submission(
         source=source,

@@ -17,4 +17,5 @@ class Report:
     not_checked: dict[str, str] = field(default_factory=dict)
     raw_records: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, record) -> raw text
     fatal: list[dict] = field(default_factory=list)  # files that could not be read: path, message
+    rule_failures: list[dict] = field(default_factory=list)  # rules that crashed: path, code, message
     processed_on: str = ""

@@ -27,6 +27,7 @@ def render_json(report: Report) -> str:
         "processed_on": report.processed_on,
         "files": report.files,
         "unreadable_files": report.fatal,
+        "rule_failures": report.rule_failures,
         "summary": _records(report.summary),
         "not_checked": [{"code": c, "needs": n} for c, n in sorted(report.not_checked.items())],
         "totals": totals(report),

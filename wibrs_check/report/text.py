@@ -45,6 +45,8 @@ def render(report: Report, show_records: bool = True) -> str:
     )
     for bad in report.fatal:
         out.append(f"UNREADABLE {bad['path']}: {bad['message']}")
+    for bad in report.rule_failures:
+        out.append(f"NOT CHECKED: rule {bad['code']} failed on {bad['path']}: {bad['message']} (please report this)")
     if len(report.summary):
         out.append("")
         out.append("By agency:")

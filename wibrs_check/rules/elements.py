@@ -43,16 +43,16 @@ def element_table(level: int) -> pd.DataFrame:
 def _checks_for(row) -> list[pa.Check]:
     checks = []
     if row.mandatory == "always" and row.missing_edit:
-        checks.append(pa.Check(lambda s: s != "", name=f"{row.missing_edit}", error="missing"))
+        checks.append(pa.Check(lambda s: s != "", name=row.missing_edit, error=row.missing_edit))
     if row.codes and row.invalid_edit:
         if row.codes in FORMATS:
             test = FORMATS[row.codes]
-            checks.append(pa.Check(lambda s, t=test: (s == "") | t(s), name=row.invalid_edit, error=row.codes))
+            checks.append(pa.Check(lambda s, t=test: (s == "") | t(s), name=row.invalid_edit, error=row.invalid_edit))
         else:
             allowed = sorted(spec.valid_codes(row.codes) | {""})
             if len(allowed) <= 1:
                 raise ValueError(f"level {row.level}: no codes for {row.codes!r} ({row.column})")
-            checks.append(pa.Check.isin(allowed, name=row.invalid_edit, error=f"code list {row.codes}"))
+            checks.append(pa.Check.isin(allowed, name=row.invalid_edit, error=row.invalid_edit))
     return checks
 
 

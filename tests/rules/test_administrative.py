@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pytest
+
+from wibrs_check.context import Context
+from wibrs_check.testing import fired, submission
+
+INC = {"incident": "26-000001"}
+ADMIN = {**INC, "de3_date": "20260701", "de3_hour": "10", "de4": "N"}
+OFFENSE = (2, {**INC, "de6": "13B", "de7": "C", "de8_1": "N", "de9": "20", "de13_1": "40", "de8a_1": "88"})
+VICTIM = {**INC, "de23": "001", "de24_1": "13B", "de25": "I", "de26": "30", "de27": "F", "de28": "W", "de29": "N",
+          "de30": "R", "de33_1": "M", "de34_1": "01", "de35_1": "AQ"}
+OFFENDER = (5, {**INC, "de36": "01", "de37": "31", "de38": "M", "de39": "W", "de39a": "N"})
+
+
+def incident(admin=None, offense=OFFENSE, victim=None):
+    return submission((1, {**ADMIN, **(admin or {})}), offense, (4, {**VICTIM, **(victim or {})}), OFFENDER)
+
+
+def theft(admin=None):
+    return submission((1, {**ADMIN, **(admin or {})}), (2, {**INC, "de6": "23H", "de7": "C", "de8_1": "N", "de9": "20", "de8a_1": "88"}),
+                      (4, {**INC, "de23": "001", "de24_1": "23H", "de25": "B"}), OFFENDER)
+
+
+@pytest.mark.parametrize("code, bad, good", [
+    ("101", {"de4": ""}, {}),
+    ("104", {"de4": "X"}, {}),
+    ("105", {"de3_date": "20260231"}, {}),
+    ("151", {"de3_report": "X"}, {"de3_report": "R"}),
+    ("152", {"de3_hour": "24"}, {"de3_hour": "23"}),
+    ("115", {"incident": "26 0001"}, {"incident": "26-0001"}),
+    ("116", {"incident": " 26-0001"}, {}),
+    ("117", {"incident": "26+0001"}, {}),
+    ("153", {"de5": "20260702"}, {"de4": "A", "de5": "20260702"}),
+    ("155", {"de4": "A", "de5": "20260630"}, {"de4": "A", "de5": "20260701"}),
+    ("156", {"de4": "B"}, {"de4": "B", "de5": "20260705"}),
+    ("170", {"de3_date": "20260801"}, {"de3_date": "20260731"}),
+    ("172", {"de3_date": "19901231"}, {"de3_date": "19910101"}),
+    ("175", {"sub_month": "13"}, {}),
+    ("119", {"de2a": "N"}, {}),
+])
+def test_admin_edit_fires_and_clears(code, bad, good):
+    ctx = Context(today=dt.date(2026, 8, 15))
+    hits = fired(incident(bad), code, ctx)
+    assert hits and hits[0][0] == 1, hits
+    assert fired(incident(good), code, ctx) == []
+
+
+def test_105_fires_on_date_after_today():
+    assert fired(incident(), "105", Context(today=dt.date(2026, 6, 30))) == [(1, "3")]
+
+
+def test_106_fires_when_officer_victim_lacks_hour():
+    officer = {"de25": "L", "de25a": "01", "de25b": "G"}
+    assert fired(incident({"de3_hour": ""}, victim=officer), "106") == [(1, "3")]
+    assert fired(incident({"de3_hour": "02"}, victim=officer), "106") == []
+    assert fired(incident({"de3_hour": ""}), "106") == []
+
+
+def test_122_fires_when_cargo_offense_lacks_cargo_flag():
+    assert fired(theft(), "122") == [(1, "2A")]
+    assert fired(theft({"de2a": "N"}), "122") == []
+
+
+def test_197_fires_on_delete_without_date():
+    delete = submission((1, {**INC, "action": "D"}))
+    assert fired(delete, "197") == [(1, "3")]
+    assert fired(submission((1, {**INC, "action": "D", "de3_date": "20260701"})), "197") == []

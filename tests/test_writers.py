@@ -1,0 +1,77 @@
+import json
+
+import pandas as pd
+
+from wibrs_check import engine
+from wibrs_check.context import Context
+from wibrs_check.report import eds
+from wibrs_check.runner import Options, build_report
+from wibrs_check.report import machine, text
+from wibrs_check.testing import submission
+
+INC = {"incident": "26-000001"}
+
+
+def _report(tmp_path, lines):
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(lines) + "\n")
+    import datetime as dt
+    return build_report([path], Context(today=dt.date(2026, 8, 1)), Options())
+
+
+def test_eds_record_is_byte_exact():
+    row = pd.Series({
+        "sub_year": "2026", "sub_month": "07", "record": 12, "action": "I", "ori": "WI0130100",
+        "incident": "26-000001", "level": "4", "offense_code": "", "person_seq": "001", "loss_type": "",
+        "data_element": "34", "code": "459", "value": "01", "message": "Offender number entered for a property crime.",
+    })
+    line = eds.eds_lines(pd.DataFrame([row]))[0]
+    expected = ("2026" "07" "0000012" "I" "WI0130100" "26-000001   " "4" "   " "001" " " "34 " "459" "01          "
+                + "OFFENDER NUMBER ENTERED FOR A PROPERTY CRIME.".ljust(79) + "      ")
+    assert line == expected and len(line) == 146
+
+
+def test_eds_incident_level_error_has_record_zero_and_blank_level():
+    row = pd.Series({
+        "sub_year": "2026", "sub_month": "07", "record": pd.NA, "action": "I", "ori": "WI0130100",
+        "incident": "26-000001", "level": "1", "offense_code": "", "person_seq": "", "loss_type": "",
+        "data_element": "", "code": "075", "value": "5", "message": "x",
+    })
+    line = eds.eds_lines(pd.DataFrame([row]))[0]
+    assert line[6:13] == "0000000" and line[35] == " " and line[46:49] == "075"
+
+
+def test_eds_file_has_trailer_and_146_character_lines(tmp_path):
+    report = _report(tmp_path, ["0088" "1I072026    WI013010026 000001   20260701 10X" + " " * 40])
+    rendered = eds.render(report.findings, report.processed_on)
+    lines = rendered.split("\r\n")[:-1]
+    assert all(len(line) == 146 for line in lines)
+    assert lines[-1][14:23] == "999999999" and "08/01/2026" in lines[-1]
+    assert len(lines) == 1 + int(report.findings["code"].str.fullmatch(r"\d{3}").sum())
+
+
+def test_warning_set_carries_full_code_in_message():
+    row = pd.Series({
+        "sub_year": "2026", "sub_month": "07", "record": 3, "action": "I", "ori": "WI0130100",
+        "incident": "26-000001", "level": "2", "offense_code": "220", "person_seq": "", "loss_type": "",
+        "data_element": "10", "code": "1201", "value": "99", "message": "Check premises entered",
+    })
+    line = eds.eds_lines(pd.DataFrame([row]), warning_set=True)[0]
+    assert line[46:49] == "201" and line[61:].startswith("W1201 CHECK PREMISES")
+
+
+def test_json_and_csv_have_documented_columns(tmp_path):
+    report = _report(tmp_path, ["0088" "1I072026    WI013010026 000001   20260701 10X" + " " * 40])
+    doc = json.loads(machine.render_json(report))
+    assert doc["totals"]["records"] == 1 and doc["findings"]
+    assert set(doc["findings"][0]) == set(doc["columns"])
+    csv_text = machine.render_csv(report)
+    assert csv_text.splitlines()[0].split(",")[:3] == ["file", "record", "line"]
+
+
+def test_text_report_marks_the_field(tmp_path):
+    report = _report(tmp_path, ["0088" "1I072026    WI013010026 000001   20260701 10X" + " " * 40])
+    rendered = text.render(report)
+    assert "By agency:" in rendered and "How to fix:" in rendered
+    marked = [line for line in rendered.splitlines() if line.strip().startswith("^")]
+    assert marked, rendered
