@@ -17,6 +17,7 @@ and a test checks that every registered code is catalogued.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -67,7 +68,7 @@ class Rule:
         return bool(self.checks)
 
     def documentation(self) -> str:
-        parts = [(check.__doc__ or "").strip() for check in self.checks]
+        parts = [inspect.cleandoc(check.__doc__ or "") for check in self.checks]
         return "\n\n".join(p for p in parts if p) or self.catalog["description"]
 
 
