@@ -116,3 +116,64 @@ def group_b_reuses_arrest_number(incident, rng):
         "incident": values["incident"], "de40": "01", "de42": day, "de43": "O", "de45": "90D", "de46_1": "01",
         "de47": "40", "de48": "M", "de49": "W", "de50": "N", "de51": "R"}))
     return Expected("088", len(incident.segments) - 1, "41")
+
+
+@injection("055", offense="13B")
+def incident_without_administrative_segment(incident, rng):
+    incident.segments = incident.segments[1:]
+    return Expected("055", 0, "")
+
+
+@injection("060", offense="13B")
+def submission_month_in_future(incident, rng):
+    incident.set_all("sub_year", "2099")
+    return Expected("060", 0, "month")
+
+
+@injection("175", offense="13B")
+def submission_month_invalid(incident, rng):
+    incident.set_all("sub_month", "13")
+    return Expected("175", 0, "3")
+
+
+@injection("197", offense="13B")
+def delete_without_date(incident, rng):
+    admin = incident.segments[0].values
+    incident.segments.insert(0, Segment(1, {k: admin[k] for k in ("ori", "sub_month", "sub_year", "incident")} | {"action": "D"}))
+    return Expected("197", 0, "3")
+
+
+@injection("106", offense="13B")
+def officer_victim_without_hour(incident, rng):
+    incident.segments[0].values["de3_hour"] = ""
+    victim = incident.of_level(4)[0]
+    victim.values.update({"de25": "L", "de25a": "01", "de25b": "G"})
+    return Expected("106", 0, "3")
+
+
+# Invalid action type on each level: (code, incident kind, level).
+ACTION_ERRORS = (("001", "Z", 0), ("204", "A", 2), ("304", "A", 3), ("404", "A", 4), ("504", "A", 5), ("704", "B", 7))
+
+
+def _bad_action(code: str, kind: str, level: int) -> None:
+    def inject(incident, rng):
+        segment = incident.of_level(level)[0]
+        segment.values["action"] = "X"
+        return Expected(code, incident.index_of(segment), "action")
+
+    inject.__name__ = f"inject_bad_action_{code}"
+    injection(code, kind=kind, offense="240" if level == 3 else "13B")(inject)
+
+
+for _row in ACTION_ERRORS:
+    _bad_action(*_row)
+
+
+@injection("604", offense="13B")
+def arrestee_bad_action(incident, rng):
+    group_b_reuses_arrest_number(incident, rng)
+    incident.segments.pop()  # keep only the arrestee segment added there
+    arrestee = incident.segments[-1]
+    arrestee.values["incident"] = incident.segments[0].values["incident"]
+    arrestee.values["action"] = "X"
+    return Expected("604", len(incident.segments) - 1, "action")
