@@ -14,7 +14,7 @@ import pandas as pd
 from . import findings as findings_mod
 from . import spec
 from .context import Context
-from .model import Submission, UNIT_GROUP_B, UNIT_INCIDENT, UNIT_ZERO
+from .model import Submission, UNIT_GROUP_B, UNIT_INCIDENT, UNIT_SBR, UNIT_ZERO
 from .rules.registry import NEED_LABELS, Rule, all_rules
 
 # Which column of each level identifies the segment in the EDS.
@@ -60,6 +60,8 @@ def run(
     not_checked: dict[str, str] = {}
     failures: dict[str, str] = {}
     for rule in selected_rules(select, ignore):
+        if not rule.applies_to(sub.format):
+            continue
         missing = [n for n in sorted(rule.needs) if not ctx.has(n)]
         if missing or not rule.checks:
             not_checked[rule.code] = " and ".join(NEED_LABELS.get(n, n) for n in (missing or sorted(rule.needs)))
@@ -227,10 +229,11 @@ def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
         "deletes": (units["unit_kind"] == UNIT_INCIDENT) & (units["action"] == "D"),
         "group_b": units["unit_kind"] == UNIT_GROUP_B,
         "zero_reports": units["unit_kind"] == UNIT_ZERO,
+        "sbr_returns": units["unit_kind"] == UNIT_SBR,
     }
     for name, mask in kinds.items():
         per_ori[name] = units[mask].groupby("ori").size().reindex(per_ori.index, fill_value=0)
-    received = units["unit_kind"].isin([UNIT_INCIDENT, UNIT_GROUP_B, UNIT_ZERO])
+    received = units["unit_kind"].isin([UNIT_INCIDENT, UNIT_GROUP_B, UNIT_ZERO, UNIT_SBR])
     per_ori["units"] = units[received].groupby("ori").size().reindex(per_ori.index, fill_value=0)
     per_ori["rejected"] = units[received & units["rejected"]].groupby("ori").size().reindex(per_ori.index, fill_value=0)
     per_ori["accepted"] = per_ori["units"] - per_ori["rejected"]
@@ -246,7 +249,7 @@ def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
 
 SUMMARY_COLUMNS = (
     "file", "format", "ori", "records", "units", "incidents", "deletes", "group_b", "zero_reports",
-    "accepted", "rejected", "errors", "warnings", "flags", "top_errors", "layout",
+    "accepted", "rejected", "errors", "warnings", "flags", "top_errors", "layout", "sbr_returns",
 )
 
 

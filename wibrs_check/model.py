@@ -29,6 +29,7 @@ from . import spec
 UNIT_INCIDENT = "A"  # Group A incident report (levels 1-6), or its delete
 UNIT_GROUP_B = "B"  # one Group B arrest report (level 7)
 UNIT_ZERO = "Z"  # one zero report (level 0)
+UNIT_SBR = "S"  # one agency's summary (SBR) return for a month
 UNIT_UNPLACED = "U"  # a record the reader could not place
 
 RECORD_COLUMNS = (
@@ -59,8 +60,15 @@ class Submission:
             self._cache[key] = build(self)
         return self._cache[key]
 
+    def _placed_indexes(self) -> list[np.ndarray]:
+        """Record ids of every frame that holds records: the level frames and SBR rows."""
+        indexes = [frame.index.to_numpy() for frame in self.frames.values()]
+        if "sbr" in self.extra:
+            indexes.append(self.extra["sbr"].index.to_numpy())
+        return indexes
+
     def accounting(self) -> dict[str, int]:
-        placed = sum(len(frame) for frame in self.frames.values())
+        placed = sum(len(index) for index in self._placed_indexes())
         return {
             "records_read": len(self.records),
             "records_placed": placed,
@@ -70,9 +78,7 @@ class Submission:
 
     def check_accounting(self) -> None:
         """Raise if any record is missing from, or doubled in, the frames."""
-        seen = np.concatenate(
-            [frame.index.to_numpy() for frame in self.frames.values()] + [self.unplaced.index.to_numpy()]
-        )
+        seen = np.concatenate(self._placed_indexes() + [self.unplaced.index.to_numpy()])
         if len(seen) != len(self.records) or len(np.unique(seen)) != len(seen):
             raise AssertionError(f"{self.source}: records read {len(self.records)}, accounted {len(seen)}")
 

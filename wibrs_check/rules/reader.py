@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import spec
-from .registry import rule
+from .registry import ALL_FORMATS, rule
 
 
 def _valid_length(records: pd.DataFrame) -> pd.Series:
@@ -65,7 +65,7 @@ def declared_length_not_valid_for_level(sub, ctx):
     return r.index[(known & ~_valid_length(r)).to_numpy()]
 
 
-@rule("IO05")
+@rule("IO05", formats=ALL_FORMATS)
 def record_has_non_ascii(sub, ctx):
     """The record holds bytes that are not plain printable ASCII (accented letters, tabs,
     control characters). They are shown as ? in wibrs-check's output. Replace them with plain
@@ -75,7 +75,7 @@ def record_has_non_ascii(sub, ctx):
     return r.index[r["non_ascii"].to_numpy()]
 
 
-@rule("IO06")
+@rule("IO06", formats=ALL_FORMATS)
 def file_has_no_records(sub, ctx):
     """The file is empty or holds only blank lines. Send the month's data, or a zero report
     when the agency had nothing to report."""

@@ -27,6 +27,11 @@ from .. import spec
 
 Check = Callable[..., object]
 
+# Input formats. NIBRS rules read the segment-level model the flat-file and XML readers
+# build; summary (SBR) returns have their own rules.
+NIBRS_FORMATS = frozenset({"flat", "xml"})
+ALL_FORMATS = frozenset({"flat", "xml", "sbr"})
+
 NEED_LABELS = {
     "agency": "an agency master file (--agencies)",
     "history": "earlier submissions (history store)",
@@ -42,6 +47,10 @@ class Rule:
     data_element: str | None = None
     needs: frozenset[str] = frozenset()
     checks: list[Check] = field(default_factory=list)
+    formats: frozenset[str] = NIBRS_FORMATS
+
+    def applies_to(self, fmt: str) -> bool:
+        return fmt in self.formats
 
     @property
     def catalog(self) -> pd.Series:
@@ -82,13 +91,18 @@ def rule(
     column: str | None = None,
     data_element: str | None = None,
     needs: tuple[str, ...] = (),
+    formats: frozenset[str] | tuple[str, ...] = NIBRS_FORMATS,
 ) -> Callable[[Check], Check]:
-    """Register ``func`` as (one of) the checks for ``code``."""
+    """Register ``func`` as (one of) the checks for ``code``.
+
+    ``formats`` names the input formats the check applies to; on any other format the rule
+    is simply not applicable (not "not checked").
+    """
 
     def register(func: Check) -> Check:
         entry = REGISTRY.get(code)
         if entry is None:
-            entry = REGISTRY[code] = Rule(code, level, column, data_element, frozenset(needs))
+            entry = REGISTRY[code] = Rule(code, level, column, data_element, frozenset(needs), formats=frozenset(formats))
         entry.checks.append(func)
         func.rule_code = code  # type: ignore[attr-defined]
         func.rule_level = level if level is not None else entry.level  # type: ignore[attr-defined]
