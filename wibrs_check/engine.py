@@ -66,6 +66,10 @@ def run(
         if missing or not rule.checks:
             not_checked[rule.code] = " and ".join(NEED_LABELS.get(n, n) for n in (missing or sorted(rule.needs)))
             continue
+        lacking = ctx.missing_reference(rule.code)
+        if lacking:
+            not_checked[rule.code] = lacking
+            continue
         for check in rule.checks:
             try:
                 hits = _normalise(check(sub, ctx), check)
