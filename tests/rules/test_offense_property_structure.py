@@ -118,3 +118,42 @@ def test_fbi_eds_structure_errors_081_are_found_for_the_same_incidents():
     found = engine.run(read_flat(path), select=codes, strict_rules=True).findings
     assert found["record"].isna().all()
     assert sorted(zip(found["incident"], found["data_element"], found["value"])) == expected
+
+
+# 084: recovered value cannot exceed the stolen value of the same property.
+_MVT = {"incident": "26-84"}
+
+
+def _theft(recovered_value: str, stolen_value: str = "000000500", description: str = "26", offense: str = "23H"):
+    return submission(
+        (1, {**_MVT, "de3_date": "20260701", "de4": "N", "de2a": "N"}),
+        (2, {**_MVT, "de6": offense, "de7": "C", "de8_1": "N", "de9": "20", "de8a_1": "88"}),
+        (3, {**_MVT, "de14": "7", "de15_1": description, "de16_1": stolen_value}),
+        (3, {**_MVT, "de14": "5", "de15_1": description, "de16_1": recovered_value, "de17_1": "20260702"}),
+        (4, {**_MVT, "de23": "001", "de24_1": offense, "de25": "B"}),
+        (5, {**_MVT, "de36": "01", "de37": "30", "de38": "M", "de39": "W", "de39a": "N"}),
+    )
+
+
+def test_084_fires_when_recovered_value_exceeds_stolen():
+    assert fired(_theft("000000600"), "084") == [(4, "16")]
+
+
+def test_084_does_not_fire_when_recovered_value_is_at_most_stolen():
+    assert fired(_theft("000000500"), "084") == []
+
+
+def test_084_skips_unknown_values():
+    assert fired(_theft("000000600", stolen_value="000000001"), "084") == []
+
+
+def test_084_compares_recovered_parts_with_stolen_vehicle_value():
+    sub = submission(
+        (1, {**_MVT, "de3_date": "20260701", "de4": "N", "de2a": "N"}),
+        (2, {**_MVT, "de6": "240", "de7": "C", "de8_1": "N", "de9": "18", "de8a_1": "88"}),
+        (3, {**_MVT, "de14": "7", "de15_1": "03", "de16_1": "000001000", "de18": "01"}),
+        (3, {**_MVT, "de14": "5", "de15_1": "38", "de16_1": "000001500", "de17_1": "20260702"}),
+        (4, {**_MVT, "de23": "001", "de24_1": "240", "de25": "I", "de26": "30", "de27": "F", "de28": "W", "de29": "N", "de30": "R"}),
+        (5, {**_MVT, "de36": "01", "de37": "30", "de38": "M", "de39": "W", "de39a": "N"}),
+    )
+    assert fired(sub, "084") == [(4, "16")]

@@ -481,3 +481,30 @@ def test_fbi_processed_mn_sample_person_errors_are_all_found():
         if ((r.code, r.record, r.incident) not in keys if r.record else (r.code, r.incident) not in incident_keys)
     ]
     assert not missing, missing
+
+
+# 085: with two or more offenders, a person-crime victim must be related to at least two.
+def _assault(related: list[str], offenders: tuple[str, ...] = ("01", "02"), victim_type: str = "I"):
+    inc = {"incident": "26-85"}
+    victim = {**inc, "de23": "001", "de24_1": "13B", "de25": victim_type, "de26": "30", "de27": "F", "de28": "W",
+              "de29": "N", "de30": "R", "de33_1": "M"}
+    for k, number in enumerate(related, start=1):
+        victim.update({f"de34_{k}": number, f"de35_{k}": "AQ"})
+    return submission(
+        (1, {**inc, "de3_date": "20260701", "de3_hour": "10", "de4": "N"}),
+        (2, {**inc, "de6": "13B", "de7": "C", "de8_1": "N", "de9": "20", "de13_1": "40", "de8a_1": "88"}),
+        (4, victim),
+        *[(5, {**inc, "de36": o, "de37": "30", "de38": "M", "de39": "W", "de39a": "N"}) for o in offenders],
+    )
+
+
+def test_085_fires_when_victim_is_related_to_one_of_two_offenders():
+    assert fired(_assault(["01"]), "085") == [(3, "34")]
+
+
+def test_085_does_not_fire_when_victim_is_related_to_both():
+    assert fired(_assault(["01", "02"]), "085") == []
+
+
+def test_085_does_not_fire_with_a_single_offender():
+    assert fired(_assault(["01"], offenders=("01",)), "085") == []

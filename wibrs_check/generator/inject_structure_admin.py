@@ -177,3 +177,19 @@ def arrestee_bad_action(incident, rng):
     arrestee.values["incident"] = incident.segments[0].values["incident"]
     arrestee.values["action"] = "X"
     return Expected("604", len(incident.segments) - 1, "action")
+
+
+@injection("084", offense="240")
+def recovered_vehicle_worth_more_than_stolen(incident, rng):
+    stolen, recovered = incident.of_level(3)
+    recovered.values["de16_1"] = f"{int(stolen.values['de16_1']) + 500:09d}"
+    return Expected("084", incident.index_of(recovered), "16")
+
+
+@injection("085", offense="13B")
+def victim_related_to_one_of_two_offenders(incident, rng):
+    offender = incident.of_level(5)[0]
+    second = Segment(5, dict(offender.values, de36="02"))
+    incident.segments.insert(incident.index_of(offender) + 1, second)
+    victim = incident.of_level(4)[0]
+    return Expected("085", incident.index_of(victim), "34")

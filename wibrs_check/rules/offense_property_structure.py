@@ -1,4 +1,4 @@
-"""Structure edits that tie offenses to property (spec section 5.2.1: 072-074, 076-078, 080, 081).
+"""Structure edits that tie offenses to property (spec section 5.2.1: 072-074, 076-078, 080, 081, 084).
 
 Which loss types each offense allows when attempted or completed, and which offenses let
 property be recovered without being stolen in the same incident, is
@@ -95,6 +95,48 @@ def more_recovered_than_stolen(sub, ctx):
     stolen_here = frame["unit"].map(stolen_by_unit).fillna(0)
     recovered = count("de19")
     return (recovered > stolen_here).fillna(False) & ~frame["unit"].isin(unknown_units)
+
+
+UNKNOWN_VALUE = 1  # a value of 000000001 means "unknown"; it cannot be compared
+
+
+@rule("084", level=3, data_element="16")
+def recovered_value_above_stolen(sub, ctx):
+    """The value of property recovered (loss type 5) may not exceed the value of the same
+    property (same description, data element 15) stolen in the incident (loss type 7).
+    Recovered vehicle parts (38) are compared with the value of the stolen vehicles. Not
+    checked for counterfeiting/forgery (250) and stolen property offenses (280), where
+    property can be recovered that was never stolen here, nor where a value is unknown (1).
+    Correct the stolen or the recovered value.
+    """
+    items = property_items(sub)
+    items = items[items["description"] != ""]
+    amount = pd.to_numeric(items["value"].where(items["value"].str.fullmatch(r"\d+")), errors="coerce")
+    items = items.assign(amount=amount, comparable=amount.notna() & (amount != UNKNOWN_VALUE))
+    stolen = items[items["loss"] == STOLEN]
+    recovered = items[items["loss"] == RECOVERED]
+    table = property_losses()
+    exempt_units = units_with(sub, table.index[table["recovered_without_theft"] == "Y"])
+
+    def ceiling(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        grouped = frame.groupby(keys)
+        return pd.DataFrame({"stolen_value": grouped["amount"].sum(), "stolen_known": grouped["comparable"].all()})
+
+    per_item = ceiling(stolen, ["unit", "description"])
+    vehicles = stolen[stolen["description"].isin(sorted(vehicle_codes()))].assign(description=role("vehicle_parts"))
+    by_vehicle = ceiling(vehicles, ["unit", "description"])
+    limits = pd.concat([per_item, by_vehicle]).groupby(level=[0, 1]).agg({"stolen_value": "sum", "stolen_known": "all"})
+    totals = recovered.groupby(["unit", "description"]).agg(recovered_value=("amount", "sum"),
+                                                             recovered_known=("comparable", "all"))
+    compared = totals.join(limits, how="inner")
+    over = compared[compared["recovered_known"] & compared["stolen_known"]
+                    & (compared["recovered_value"] > compared["stolen_value"])].reset_index()
+    over = over[~over["unit"].isin(exempt_units)]
+    failing = recovered.merge(over, on=["unit", "description"])
+    detail = ("recovered " + failing["recovered_value"].astype("int64").astype(str)
+              + ", stolen " + failing["stolen_value"].astype("int64").astype(str))
+    return pd.DataFrame({"column": ("de16_" + failing["k"].astype(str)).to_numpy(), "detail": detail.to_numpy()},
+                        index=pd.Index(failing["rid"].to_numpy(), name="rid"))
 
 
 @rule("074", level=2)

@@ -447,6 +447,29 @@ def offender_segment_must_exist(sub, ctx):
                   on_record=False)
 
 
+@rule("085", level=LEVEL, data_element="34")
+def victim_related_to_fewer_than_two_offenders(sub, ctx):
+    """When an incident has two or more offender segments, each individual or officer victim
+    (type I or L) of a crime against person or of robbery must be related to at least two of
+    them in data element 34. The FBI counts victim-offender relationships per pair, so a
+    victim linked to one offender hides the others. Add the other offenders' numbers (with
+    the relationship, RU if unknown) to the victim.
+    """
+    victims = _victims(sub)
+    offenders = p.segments(sub, 5)
+    known = offenders[(offenders["de36"] != "") & (offenders["de36"] != "00")]
+    offender_count = known.groupby("unit").size()
+    links = _links(sub)
+    links = links[links["offender"].str.fullmatch(r"\d{2}").astype(bool) & (links["offender"] != "00")]
+    related = links.drop_duplicates(["rid", "offender"]).groupby("rid").size()
+    subject = victims[victims["de25"].isin(["I", "L"]) & victims.index.isin(p.victims_with(sub, "offender_link"))]
+    offenders_here = p.per_unit(subject, offender_count)
+    related_here = related.reindex(subject.index).fillna(0).to_numpy()
+    fail = subject.index[(offenders_here >= 2) & (related_here < 2)]
+    detail = [f"{int(o)} offenders in the incident" for o in offenders_here[(offenders_here >= 2) & (related_here < 2)]]
+    return p.hits(fail, "de34_1", detail=detail)
+
+
 @rule("460", level=LEVEL)
 def relationship_required(sub, ctx):
     """Each offender number to be related above 00 (data element 34) needs the victim's relationship to that
