@@ -70,3 +70,21 @@ def test_real_samples_finish_without_traceback():
         assert result.exit_code in (0, 1), (name, result.output[-2000:])
         doc = json.loads(result.output)
         assert doc["files"][0]["records_read"] == doc["files"][0]["records_placed"] + doc["files"][0]["records_unplaced"]
+
+
+def test_flat_and_xml_files_are_checked_in_one_call():
+    flat = shared_file("samples", "HI_2019-11_burglary.txt")
+    xml = shared_file("samples", "HI_2019-11_burglary.xml")
+    result = run("check", str(flat), str(xml), "--format", "json")
+    assert result.exit_code in (0, 1), result.output[-2000:]
+    doc = json.loads(result.output)
+    assert [f["format"] for f in doc["files"]] == ["flat", "xml"]
+
+
+def test_xsd_dir_reports_schema_violations_with_lines():
+    xml = shared_file("samples", "HI_2019-11_burglary.xml")
+    xsd = shared_file("reference", "nibrs-iepd-2019.1", "base-xsd")
+    result = run("check", str(xml), "--format", "json", "--select", "XML05", "--xsd-dir", str(xsd))
+    doc = json.loads(result.output)
+    assert result.exit_code == 1 and doc["findings"]
+    assert all(f["code"] == "XML05" and f["line"] for f in doc["findings"])

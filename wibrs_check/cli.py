@@ -53,14 +53,16 @@ def main() -> None:
 @click.option("--agencies", type=click.Path(exists=True, dir_okay=False), help="Agency master file (CSV).")
 @click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
 @click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (for future-date edits).")
-def check(files, fmt, output, select, ignore, agencies, strict, today_):
+@click.option("--xsd-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the NIBRS IEPD 2019.1 schemas: XML files are also validated against them.")
+def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir):
     """Check FILES and report every problem with its FBI error number, record and field.
 
     Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage error or
     unreadable input.
     """
     ctx = Context(agencies=_load_agencies(agencies), today=(today_.date() if today_ else dt.date.today()))
-    report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict))
+    report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir))
     if fmt == "eds":
         rendered = eds.render(report.findings, report.processed_on)
         if output:

@@ -20,6 +20,7 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     strict: bool = False
+    xsd_dir: Path | None = None  # validate XML files against the IEPD schemas in this folder
 
 
 def read_submission(path: Path) -> Submission:
@@ -36,6 +37,10 @@ def check_file(path: Path, ctx: Context, options: Options) -> tuple[engine.Resul
         sub = read_submission(path)
     except (UnreadableInput, OSError) as exc:
         return None, str(exc)
+    if options.xsd_dir is not None and sub.format == "xml":
+        from .readers.xml import merge_xsd_problems, validate_against_xsd
+
+        merge_xsd_problems(sub, validate_against_xsd(path, options.xsd_dir))
     return engine.run(sub, ctx, options.select, options.ignore), None
 
 

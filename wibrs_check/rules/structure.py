@@ -33,11 +33,12 @@ def segments_out_of_level_order(sub, ctx):
     return r.index[(level < previous).fillna(False).to_numpy()]
 
 
-@rule("051", column="seg_level")
+@rule("051", column="seg_level", formats=("flat",))
 def unknown_segment_level(sub, ctx):
     """Position 5 must hold a segment level 0 through 7. A record with any other value cannot
     be read as any segment, so wibrs-check lists it here and checks nothing else in it.
     Check the record's layout: usually a line was split or two records were joined.
+    (XML reports that cannot be placed are reported under the XML codes instead.)
     """
     return sub.unplaced.index
 
