@@ -128,7 +128,7 @@ def incident_missing_mandatory_segment(sub, ctx):
     """
     r = _group_a(sub)
     r = r[r["action"] == "I"]
-    present = pd.crosstab(r["unit"], r["level"])
+    present = r.groupby(["unit", "level"]).size().unstack(fill_value=0)
     hits = []
     for level in MANDATORY_LEVELS:
         has = present[str(level)] if str(level) in present.columns else pd.Series(0, index=present.index)
