@@ -88,3 +88,10 @@ def test_vermont_sample_mixes_victim_lengths():
     sub = read_flat(shared_file("samples", "VTUCR0001_20200420_NIBRS_010.txt"))
     victims = sub.records[sub.records["level"] == "4"]
     assert {129, 141} <= set(victims["length_declared"].astype(int))
+
+
+def test_stray_carriage_return_inside_a_record_is_flagged():
+    data = (ADMIN[:40] + "\r" + ADMIN[41:] + "\r\n" + OFFENSE + "\r\r\n").encode("latin-1")
+    sub = read_flat_bytes(data, "t.txt")
+    assert sub.records["non_ascii"].tolist() == [True, False]
+    assert sub.records["raw"].tolist() == [ADMIN[:40] + "?" + ADMIN[41:], OFFENSE]

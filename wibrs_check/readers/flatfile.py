@@ -47,8 +47,19 @@ def _line_starts(buf: np.ndarray) -> np.ndarray:
 def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     buf = np.frombuffer(data, dtype=np.uint8)
     # Non-ASCII and control bytes: mark them, then write a placeholder in a copy of the
-    # buffer so every field slice is valid one-byte-per-character text.
-    bad = (buf > 126) | ((buf < 32) & (buf != _NEWLINE) & (buf != _CR))
+    # buffer so every field slice is valid one-byte-per-character text. A carriage return
+    # counts as a line break only before a line feed (or in a file that has no line feeds);
+    # anywhere else it is a stray control character inside a record.
+    is_cr = buf == _CR
+    stray_cr = np.zeros(len(buf), dtype=bool)
+    if is_cr.any() and np.any(buf == _NEWLINE):
+        # the first byte after each run of CRs: a line feed (or the end of the file) makes the
+        # run part of the line break
+        others = np.flatnonzero(~is_cr)
+        after = np.searchsorted(others, np.arange(len(buf)), side="right")
+        next_other = np.where(after < len(others), buf[others[np.minimum(after, len(others) - 1)]], _NEWLINE)
+        stray_cr = is_cr & (next_other != _NEWLINE)
+    bad = (buf > 126) | ((buf < 32) & (buf != _NEWLINE) & (buf != _CR)) | stray_cr
     clean = buf
     if bad.any():
         clean = buf.copy()
