@@ -111,12 +111,16 @@ def stage_check(path: Path) -> int:
     from wibrs_check.readers.flatfile import read_flat
 
     sub = read_flat(path)
-    result = engine.run(sub, Context(today=TODAY))
+    result = engine.run(sub, Context(today=TODAY), ignore=IGNORED)
     stage_check.last = result  # type: ignore[attr-defined]
     return len(sub.records)
 
 
 STAGE_FUNCS = {"floor": stage_floor, "read": stage_read, "check": stage_check}
+
+# Codes or prefixes left out of the check stage (--ignore), to measure what a family costs.
+# Passed to the worker subprocesses through the environment.
+IGNORED = tuple(c for c in os.environ.get("WIBRS_BENCH_IGNORE", "").split(",") if c)
 
 
 def _warm_up() -> None:
@@ -385,7 +389,8 @@ def markdown(results: list[dict], meta: dict) -> str:
     lines = [
         f"wibrs-check benchmark, {meta['date']}, commit {meta['commit']}, {meta['cpus']} CPUs, "
         f"Python {meta['python']}, {meta['rules']} rules registered ({meta['rules_implemented']} with checks), "
-        f"best of up to {meta['repeat']} runs, load average {meta['load_before']} before / {meta['load_after']} after",
+        f"best of up to {meta['repeat']} runs, load average {meta['load_before']} before / {meta['load_after']} after"
+        + (f"; check stage ignoring {', '.join(IGNORED)}" if IGNORED else ""),
         "",
         "| input | segments | MB | stage | runs | best s | CPU s | segments/s | segments/CPU-s | x floor | x floor (CPU) | peak RSS MiB | stage RSS MiB |",
         "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -447,6 +452,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fresh", action="store_true", help="regenerate even if a cached generated file exists")
     ap.add_argument("--repeat", type=int, default=3, help="runs per stage; the best is reported (default 3)")
     ap.add_argument("--stages", default="floor,read,check", help="comma-separated subset of floor,read,check")
+    ap.add_argument("--ignore", default="", help="codes or prefixes to leave out of the check stage (comma-separated), "
+                    "to measure what a rule family costs, e.g. --ignore 2,3,07,08")
     ap.add_argument("--profile", action="store_true", help="also time every rule, derived view and engine step in one instrumented engine.run per input")
     ap.add_argument("--cprofile", action="store_true", help="with --profile, also print a cProfile of engine.run (slow)")
     ap.add_argument("--stage-budget", type=float, default=120.0, metavar="S",
@@ -456,6 +463,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--worker", nargs=2, metavar=("STAGE", "PATH"), help=argparse.SUPPRESS)
     ap.add_argument("--profile-worker", metavar="PATH", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.ignore:
+        os.environ["WIBRS_BENCH_IGNORE"] = args.ignore
 
     if args.worker:
         return worker(args.worker[0], Path(args.worker[1]))
