@@ -99,9 +99,9 @@ def test_652_fires_on_juvenile_without_disposition():
     assert fired(incident(arrestee(de47="16", de52="H")), "652") == []
 
 
-def test_652_uses_average_of_age_range():
-    assert fired(incident(arrestee(de47="1618")), "652") == [(5, "52")]
-    assert fired(incident(arrestee(de47="1719")), "652") == []
+def test_652_leaves_juvenile_age_ranges_to_warning_1640():
+    assert fired(incident(arrestee(de47="1618")), "652") == []
+    assert fired(incident(arrestee(de47="1618")), "1640") == [(5, "52")]
 
 
 def test_653_fires_on_adult_with_disposition():

@@ -47,7 +47,6 @@ SINGLE_SEGMENT_CASES = [
     ("717_transaction_number_symbol", "717", {"incident": "B26*000001"}, "41"),
     ("722_age_range_starting_00", "722", {"de47": "0025"}, "47"),
     ("752_juvenile_without_disposition", "752", {"de47": "15"}, "52"),
-    ("752_juvenile_range_average_under_18", "752", {"de47": "1419"}, "52"),
     ("753_adult_with_disposition", "753", {"de47": "30", "de52": "H"}, "52"),
     ("753_range_average_18_with_disposition", "753", {"de47": "1719", "de52": "R"}, "52"),
     ("754_automatic_indicator_not_a", "754", {"de46_1": "11", "de46auto_1": "X"}, "46"),
@@ -80,11 +79,12 @@ def test_does_not_fire_on_the_clean_group_b_segment(code):
     {"de47": "2530"},                             # 709 / 710 / 722: valid range
     {"de47": "17", "de52": "H"},                  # 752: juvenile with disposition
     {"de47": "00"},                               # 752 / 753: unknown age needs no disposition
+    {"de47": "1419"},                             # 752: a juvenile range without disposition is warning 1740 only
     {"de47": "99"},                               # 757: over 98
     {"de45": "90Z", "de48": "F"},                 # 760 / 758
     {"incident": "11-123-SC"},                    # 715-717 example from the spec
 ], ids=["automatic_firearm", "two_weapons", "automatic_variant", "age_range", "juvenile_disposed",
-        "unknown_age", "age_99", "group_b_offense_female", "spec_example_number"])
+        "unknown_age", "juvenile_range", "age_99", "group_b_offense_female", "spec_example_number"])
 def test_corrected_values_raise_no_group_b_error(fields):
     sub = submission(arrest(**fields))
     for code in ("704", "705", "706", "707", "709", "710", "715", "716", "717", "722", "752", "753",

@@ -83,11 +83,13 @@ def _juvenile(sub) -> tuple[pd.Series, pd.Series]:
 
 @rule("652", level=LEVEL, column="de52")
 def juvenile_needs_disposition(sub, ctx):
-    """An arrestee under 18 (data element 47; for an age range, the average age) needs the disposition of
-    arrestee under 18 (data element 52): H = handled within department or R = referred. Enter it."""
+    """An arrestee whose age (data element 47) is under 18 needs the disposition of arrestee under 18 (data
+    element 52): H = handled within department or R = referred. Enter it. This applies to a single age;
+    for an age range whose average is under 18 a missing disposition is only warning 1640."""
     frame = _arrestees(sub)
     juvenile, _ = _juvenile(sub)
-    return juvenile & (frame["de52"] == "")
+    single_age = frame["de47"].str.fullmatch(r"\d\d").fillna(False).astype(bool)
+    return juvenile & single_age & (frame["de52"] == "")
 
 
 @rule("653", level=LEVEL, column="de52")

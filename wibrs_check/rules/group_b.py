@@ -268,14 +268,15 @@ def exact_age_not_numeric(sub, ctx):
 
 @rule("752", level=7, column="de52")
 def juvenile_without_disposition(sub, ctx):
-    """When the arrestee is under 18 (data element 47; for an age range, the average age),
-    the disposition of arrestee under 18 (data element 52) must say whether the juvenile was
-    handled within the department (H) or referred to other authorities (R). Enter the
-    disposition.
+    """When the arrestee's age (data element 47) is under 18, the disposition of arrestee
+    under 18 (data element 52) must say whether the juvenile was handled within the
+    department (H) or referred to other authorities (R). Enter the disposition. This applies
+    to a single age; for an age range whose average is under 18 a missing disposition is
+    only warning 1740.
     """
     frame = _reports(sub)
     parts = _age_parts(frame)
-    return parts["known"] & (parts["years"] < ADULT_AGE) & (frame["de52"] == "")
+    return parts["exact"] & parts["known"] & (parts["years"] < ADULT_AGE) & (frame["de52"] == "")
 
 
 @rule("753", level=7, column="de52")
