@@ -1,5 +1,7 @@
 import pytest
 
+from wibrs_check import engine
+
 from wibrs_check.generator.records import format_record
 from wibrs_check.readers.flatfile import UnreadableInput, read_flat, read_flat_bytes
 from conftest import shared_file
@@ -95,3 +97,14 @@ def test_stray_carriage_return_inside_a_record_is_flagged():
     sub = read_flat_bytes(data, "t.txt")
     assert sub.records["non_ascii"].tolist() == [True, False]
     assert sub.records["raw"].tolist() == [ADMIN[:40] + "?" + ADMIN[41:], OFFENSE]
+
+
+@pytest.mark.parametrize("length_text", ["-inf", "1e2 ", "+088", "88  ", "inf "])
+def test_segment_length_must_be_four_digits(length_text):
+    record = length_text + ADMIN[4:]
+    sub = read(record)
+    assert sub.records["length_declared"].isna().all()
+    result = engine.run(sub)
+    assert result.rule_failures == {}
+    bad_length = result.findings[result.findings["code"] == "IO04"]
+    assert bad_length[["record", "column", "value"]].values.tolist() == [[1, "seg_length", length_text.rstrip()]]

@@ -91,7 +91,9 @@ def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     for f in spec.layout(1)[:8]:  # the header fields are the same on every level
         sliced = pc.utf8_rtrim(pc.utf8_slice_codeunits(texts, f.start - 1, f.end), characters=" ")
         header[f.column] = _to_pandas(sliced, rid)
-    declared = pd.to_numeric(header["seg_length"].str.strip(), errors="coerce").astype("Int64")
+    # Only four digits are a length: to_numeric alone would also take "-inf", "1e3" or "+12".
+    length_text = header["seg_length"].where(header["seg_length"].str.fullmatch(r"\d{4}").fillna(False))
+    declared = pd.to_numeric(length_text, errors="coerce").astype("Int64")
     records = pd.DataFrame(
         {
             "record": np.arange(1, len(keep) + 1, dtype=np.int64),
