@@ -15,7 +15,7 @@ from . import findings as findings_mod
 from . import spec
 from .context import Context
 from .model import Submission, UNIT_GROUP_B, UNIT_INCIDENT, UNIT_SBR, UNIT_ZERO
-from .rules.registry import NEED_LABELS, Rule, all_rules
+from .rules.registry import FINDINGS_PHASE, NEED_LABELS, Rule, all_rules
 
 # Which column of each level identifies the segment in the EDS.
 _OFFENSE_COLUMN = {2: "de6"}
@@ -59,7 +59,13 @@ def run(
     pieces: list[pd.DataFrame] = []
     not_checked: dict[str, str] = {}
     failures: dict[str, str] = {}
-    for rule in selected_rules(select, ignore):
+    chosen = selected_rules(select, ignore)
+    reported = {r.code for r in chosen}
+    # A finding-level rule judges the findings of every check, not only of the selected ones:
+    # with --select the other checks still run as its input, and only the selected are reported.
+    widened = bool(select) and any(r.phase == FINDINGS_PHASE for r in chosen)
+    deferred: list[Rule] = []
+    for rule in (selected_rules((), ignore) if widened else chosen):
         if not rule.applies_to(sub.format):
             continue
         missing = [n for n in sorted(rule.needs) if not ctx.has(n)]
@@ -70,21 +76,44 @@ def run(
         if lacking:
             not_checked[rule.code] = lacking
             continue
-        for check in rule.checks:
-            try:
-                hits = _normalise(check(sub, ctx), check)
-            except Exception as exc:  # a broken rule must not lose the rest of the file
-                if strict_rules:
-                    raise
-                failures[rule.code] = f"{type(exc).__name__}: {exc}"
-                continue
-            if len(hits):
-                hits["code"] = rule.code
-                hits["severity"] = rule.severity
-                hits["title"] = rule.title
-                pieces.append(hits)
+        partly = sorted({n for check in rule.checks for n in rule.needs_of(check) if not ctx.has(n)})
+        if partly:  # some checks of the code need data not given (056 against earlier files)
+            not_checked[rule.code] = " and ".join(NEED_LABELS.get(n, n) for n in partly) + ", for the part beyond this file"
+        if rule.phase == FINDINGS_PHASE:  # runs after this loop, on the others' findings
+            deferred.append(rule)
+            continue
+        pieces.extend(_run_checks(rule, (sub, ctx), ctx, failures, strict_rules))
     frame = _assemble(sub, pieces)
+    # Finding-level rules read the record-level findings; they do not see each other's.
+    later = [hits for rule in deferred for hits in _run_checks(rule, (sub, ctx, frame), ctx, failures, strict_rules)]
+    if later:
+        frame = _assemble(sub, pieces + later)
+    if widened:
+        frame = frame[frame["code"].isin(reported)].reset_index(drop=True)
+        not_checked = {code: need for code, need in not_checked.items() if code in reported}
     return Result(sub, findings_mod.validate(frame), not_checked, failures)
+
+
+def _run_checks(rule: Rule, args: tuple, ctx: Context, failures: dict[str, str],
+                strict_rules: bool) -> list[pd.DataFrame]:
+    """The findings of every check of ``rule`` whose needs ``ctx`` meets, each called with ``args``."""
+    pieces: list[pd.DataFrame] = []
+    for check in rule.checks:
+        if any(not ctx.has(n) for n in rule.needs_of(check)):
+            continue
+        try:
+            hits = _normalise(check(*args), check)
+        except Exception as exc:  # a broken rule must not lose the rest of the file
+            if strict_rules:
+                raise
+            failures[rule.code] = f"{type(exc).__name__}: {exc}"
+            continue
+        if len(hits):
+            hits["code"] = rule.code
+            hits["severity"] = rule.severity
+            hits["title"] = rule.title
+            pieces.append(hits)
+    return pieces
 
 
 def _normalise(out: object, check) -> pd.DataFrame:

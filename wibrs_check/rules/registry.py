@@ -32,9 +32,13 @@ Check = Callable[..., object]
 NIBRS_FORMATS = frozenset({"flat", "xml"})
 ALL_FORMATS = frozenset({"flat", "xml", "sbr"})
 
+# When a rule runs. Record-level checks read the submission; finding-level checks run once
+# every record-level check has run and read its findings too (see :func:`findings_rule`).
+RECORDS_PHASE, FINDINGS_PHASE = "records", "findings"
+
 NEED_LABELS = {
     "agency": "an agency master file (--agencies)",
-    "history": "earlier submissions (history store)",
+    "history": "earlier submissions (a history store, --history)",
     "fbi": "the FBI's national database",
 }
 
@@ -48,6 +52,7 @@ class Rule:
     needs: frozenset[str] = frozenset()
     checks: list[Check] = field(default_factory=list)
     formats: frozenset[str] = NIBRS_FORMATS
+    phase: str = RECORDS_PHASE
 
     def applies_to(self, fmt: str) -> bool:
         return fmt in self.formats
@@ -76,6 +81,17 @@ class Rule:
     def implemented(self) -> bool:
         return bool(self.checks)
 
+    def needs_of(self, check: Check) -> frozenset[str]:
+        """What one check of this code needs (each check declares its own ``needs``)."""
+        return getattr(check, "rule_needs", self.needs)
+
+    @property
+    def partial_needs(self) -> frozenset[str]:
+        """Needs of some checks beyond ``needs``: without them the code is only partly checked
+        (056 is checked within the file without history, and against earlier files with it)."""
+        extra = frozenset().union(*(self.needs_of(c) for c in self.checks)) if self.checks else frozenset()
+        return extra - self.needs
+
     def documentation(self) -> str:
         parts = [inspect.cleandoc(check.__doc__ or "") for check in self.checks]
         return "\n\n".join(p for p in parts if p) or self.catalog["description"]
@@ -96,20 +112,48 @@ def rule(
     """Register ``func`` as (one of) the checks for ``code``.
 
     ``formats`` names the input formats the check applies to; on any other format the rule
-    is simply not applicable (not "not checked").
+    is simply not applicable (not "not checked"). ``needs`` belongs to this check: a code may
+    have a check that reads the file alone and another that needs earlier submissions. The
+    rule's ``needs`` is what every one of its checks needs (the code is not checked at all
+    without it); ``partial_needs`` is what only some of them need.
     """
 
     def register(func: Check) -> Check:
         entry = REGISTRY.get(code)
         if entry is None:
             entry = REGISTRY[code] = Rule(code, level, column, data_element, frozenset(needs), formats=frozenset(formats))
+        func.rule_needs = frozenset(needs)  # type: ignore[attr-defined]
         entry.checks.append(func)
+        entry.needs = frozenset.intersection(*(entry.needs_of(c) for c in entry.checks))
         func.rule_code = code  # type: ignore[attr-defined]
         func.rule_level = level if level is not None else entry.level  # type: ignore[attr-defined]
         func.rule_column = column if column is not None else entry.column  # type: ignore[attr-defined]
         return func
 
     return register
+
+
+def findings_rule(code: str, **options) -> Callable[[Check], Check]:
+    """Register a finding-level check ``check(sub, ctx, findings)`` for ``code``.
+
+    It runs after every record-level check, and ``findings`` is their findings frame (the
+    findings contract, before any finding-level rule added to it): a check that judges the
+    other findings, such as "this incident has errors", reads them there instead of redoing
+    the edits. It returns failing records like any check. Finding-level checks do not see
+    each other's findings. ``options`` are those of :func:`rule`; a code's checks are all
+    record-level or all finding-level.
+    """
+    register = rule(code, **options)
+
+    def wrap(func: Check) -> Check:
+        entry = REGISTRY.get(code)
+        if entry is not None and entry.phase != FINDINGS_PHASE and entry.checks:
+            raise ValueError(f"{code} already has record-level checks")
+        register(func)
+        REGISTRY[code].phase = FINDINGS_PHASE
+        return func
+
+    return wrap
 
 
 def requires(code: str, *needs: str) -> None:
