@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +12,7 @@ from . import engine, findings as findings_mod
 from .context import Context
 from .model import Submission
 from .readers.flatfile import UnreadableInput, read_flat
-from .report import Report
+from .report import UNIT_COLUMNS, Report, empty_units
 
 
 @dataclass
@@ -44,34 +44,91 @@ def check_file(path: Path, ctx: Context, options: Options) -> tuple[engine.Resul
     return engine.run(sub, ctx, options.select, options.ignore), None
 
 
-def build_report(paths: list[Path], ctx: Context, options: Options) -> Report:
-    all_findings, summaries, files, fatal, failures = [], [], [], [], []
+@dataclass
+class FilePart:
+    """What one checked file adds to a report: compact frames and counts, never the model.
+
+    ``check_file_part`` builds it (in a batch worker process, or in line for ``check``) and
+    ``merge_parts`` joins any number of them into one :class:`Report`.
+    """
+
+    path: str
+    findings: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None  # engine.agency_summary rows
+    units: pd.DataFrame | None = None  # unit_list rows
+    file: dict | None = None  # path, format and the record accounting
+    fatal: dict | None = None  # path and message when the file could not be read
+    not_checked: dict[str, str] = field(default_factory=dict)
+    rule_failures: list[dict] = field(default_factory=list)
+    raw_records: dict[tuple[str, int], str] = field(default_factory=dict)  # records that have findings
+    extra: object = None  # whatever ``collect(result)`` returned (the batch's gap evidence)
+
+
+def check_file_part(path: Path, ctx: Context, options: Options, collect=None) -> FilePart:
+    """Check one file and keep only what a report needs; ``collect(result)`` may add more."""
+    result, problem = check_file(path, ctx, options)
+    if result is None:
+        return FilePart(str(path), fatal={"path": str(path), "message": problem})
+    sub = result.submission
+    found = result.findings
+    part = FilePart(
+        str(path), findings=found, summary=engine.agency_summary(sub, found), units=unit_list(sub),
+        file={"path": str(path), "format": sub.format, **sub.accounting()},
+        not_checked=dict(result.not_checked),
+        rule_failures=[{"path": str(path), "code": c, "message": t} for c, t in result.rule_failures.items()],
+    )
+    recs = found["record"].dropna().astype(int).unique()
+    if len(recs):
+        texts = sub.records.set_index("record")["raw"].reindex(recs)
+        part.raw_records = {(str(sub.source), int(r)): t for r, t in texts.items() if isinstance(t, str)}
+    if collect is not None:
+        part.extra = collect(result)
+    return part
+
+
+def merge_parts(parts, ctx: Context) -> Report:
+    """One Report from FileParts (any iterable), in the order given."""
+    all_findings, summaries, files, fatal, failures, units = [], [], [], [], [], []
     not_checked: dict[str, str] = {}
     raw: dict[tuple[str, int], str] = {}
-    for path in paths:
-        result, problem = check_file(path, ctx, options)
-        if result is None:
-            fatal.append({"path": str(path), "message": problem})
+    for part in parts:
+        if part.fatal is not None:
+            fatal.append(part.fatal)
             continue
-        sub = result.submission
-        found = result.findings
-        all_findings.append(found)
-        summaries.append(engine.agency_summary(sub, found))
-        not_checked.update(result.not_checked)
-        for code, text in result.rule_failures.items():
-            failures.append({"path": str(path), "code": code, "message": text})
-        files.append({"path": str(path), "format": sub.format, **sub.accounting()})
-        recs = found["record"].dropna().astype(int).unique()
-        if len(recs):
-            texts = sub.records.set_index("record")["raw"].reindex(recs)
-            raw.update({(str(sub.source), int(r)): t for r, t in texts.items() if isinstance(t, str)})
+        all_findings.append(part.findings)
+        summaries.append(part.summary)
+        units.append(part.units)
+        not_checked.update(part.not_checked)
+        failures.extend(part.rule_failures)
+        files.append(part.file)
+        raw.update(part.raw_records)
     found = pd.concat(all_findings, ignore_index=True) if all_findings else findings_mod.empty()
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(columns=engine.SUMMARY_COLUMNS)
     summary = with_agency_names(summary, ctx)
     return Report(
         findings=found, summary=summary, files=files, not_checked=not_checked, raw_records=raw,
         fatal=fatal, rule_failures=failures, processed_on=ctx.today.strftime("%m/%d/%Y"),
+        units=pd.concat(units, ignore_index=True) if units else empty_units(),
     )
+
+
+def build_report(paths: list[Path], ctx: Context, options: Options, collect=None) -> Report:
+    """``collect(result)`` runs right after each file's check (``--commit`` records it there)."""
+    return merge_parts((check_file_part(path, ctx, options, collect) for path in paths), ctx)
+
+
+def unit_list(sub: Submission) -> pd.DataFrame:
+    """One row per submission unit of ``sub`` (UNIT_COLUMNS), with the first physical line."""
+    records = sub.records
+    if not len(records):
+        return empty_units()
+    grouped = records.groupby("unit", sort=True)
+    out = grouped[["unit_kind", "ori", "incident", "action", "sub_year", "sub_month"]].first()
+    out = out.rename(columns={"unit_kind": "kind"}).reset_index()
+    out["line"] = pd.array(grouped["line"].min().to_numpy(), dtype="Int64")
+    out["unit"] = out["unit"].astype("Int64")
+    out["file"] = str(sub.source)
+    return out[list(UNIT_COLUMNS)]
 
 
 def with_agency_names(summary: pd.DataFrame, ctx: Context) -> pd.DataFrame:

@@ -19,3 +19,17 @@ class Report:
     fatal: list[dict] = field(default_factory=list)  # files that could not be read: path, message
     rule_failures: list[dict] = field(default_factory=list)  # rules that crashed: path, code, message
     processed_on: str = ""
+    # One row per submission unit of every file read (UNIT_COLUMNS): the units with no
+    # finding too, which the CI outputs list as passing test cases. Empty when the report
+    # was built without them; writers then fall back to the units named in the findings.
+    units: pd.DataFrame = field(default_factory=lambda: empty_units())
+
+
+UNIT_COLUMNS = ("file", "unit", "kind", "ori", "incident", "action", "sub_year", "sub_month", "line")
+
+
+def empty_units() -> pd.DataFrame:
+    frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in UNIT_COLUMNS})
+    for name in ("unit", "line"):
+        frame[name] = frame[name].astype("Int64")
+    return frame

@@ -10,19 +10,10 @@ import pandas as pd
 
 from .. import spec
 from . import Report
+from .ci import field_span
 from .machine import totals
 
 WINDOW = 24  # characters of context either side of the field
-
-
-def _field_span(level: str, column: str) -> tuple[int, int] | None:
-    if not column or level not in {str(x) for x in spec.LEVELS}:
-        return None
-    try:
-        f = spec.field(int(level), column)
-    except KeyError:
-        return None
-    return f.start, f.end
 
 
 def _excerpt(raw: str, span: tuple[int, int]) -> list[str]:
@@ -77,7 +68,7 @@ def render(report: Report, show_records: bool = True) -> str:
                 out.append(f"  {row.severity.upper():7} {row.code:>5}  {where}{level}{element}{value}: {row.message}")
                 if show_records and not pd.isna(row.record):
                     raw = report.raw_records.get((row.file, int(row.record)))
-                    span = _field_span(row.level, row.column)
+                    span = field_span(row.level, row.column)
                     if raw is not None and span:
                         out.extend(_excerpt(raw, span))
         out.append("")
