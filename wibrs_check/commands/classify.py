@@ -317,14 +317,15 @@ def _render_table(results: list[CaseResult]) -> str:
     return "\n".join(lines)
 
 
-def _render_verdict(verdict: Verdict) -> str:
+def _render_verdict(verdict: Verdict, filled: frozenset[str] = frozenset()) -> str:
     lines = [f"Verdict: {verdict.label} [{verdict.id}]", ""]
     lines.extend(textwrap.wrap(verdict.explanation, width=78))
     lines.append("")
     lines.append("How we got there:")
     for number, step in enumerate(verdict.path, start=1):
         lines.append(_wrap(f"  {number}. {step.question}", indent="     "))
-        lines.append(f"     -> {_yes_no(step.answer)}  ({step.fact})")
+        source = ", from the record" if step.fact in filled else ""
+        lines.append(f"     -> {_yes_no(step.answer)}  ({step.fact}{source})")
     return "\n".join(lines)
 
 
@@ -332,6 +333,14 @@ def _render_verdict(verdict: Verdict) -> str:
 
 
 @click.command("classify")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--incident",
+    "incident_number",
+    help="With FILE (a flat or XML submission): classify this incident, filling in what its "
+    "records already answer and asking only the rest.",
+)
+@click.option("--ori", help="With --incident: the agency, when several in FILE use the same incident number.")
 @click.option(
     "--answers",
     "answers_file",
@@ -346,7 +355,8 @@ def _render_verdict(verdict: Verdict) -> str:
     show_default=True,
     help="Output format.  In interactive mode 'json' sends the questions to stderr.",
 )
-def classify(answers_file: Path | None, fmt: str) -> None:
+def classify(file: Path | None, incident_number: str | None, ori: str | None, answers_file: Path | None,
+             fmt: str) -> None:
     """Decide whether an exchange of sex for something of value is sex
     trafficking (64A) for UCR, using the state's flowchart.
 
@@ -359,8 +369,22 @@ def classify(answers_file: Path | None, fmt: str) -> None:
 
     Exit codes: 0 done; 1 a case's verdict differs from its 'expected' value;
     2 unreadable input or an answer that is not yes/no.
+
+    With FILE --incident NUMBER, reads the incident from a flat or XML
+    submission, fills in the facts its records answer (ages, offense codes; see
+    schemas/flowchart_facts.csv), shows where each came from, and asks only the
+    rest.
     """
     chart = load_flowchart()
+    if file is not None or incident_number is not None:
+        if answers_file is not None:
+            raise BadInput("give either FILE --incident or --answers, not both")
+        if file is None or not incident_number:
+            raise BadInput("classifying an incident needs both FILE and --incident NUMBER")
+        _from_incident(file, incident_number, ori, chart, fmt)
+        return
+    if ori is not None:
+        raise BadInput("--ori goes with FILE --incident")
     if answers_file is None:
         _interactive(chart, fmt)
         return
@@ -394,3 +418,48 @@ def _interactive(chart: Flowchart, fmt: str) -> None:
     else:
         click.echo("")
         click.echo(_render_verdict(verdict))
+
+
+def _from_incident(file: Path, incident: str, ori: str | None, chart: Flowchart, fmt: str) -> None:
+    """``classify FILE --incident N``: facts from the record, questions for the rest."""
+    from wibrs_check.readers.detect import read_any
+    from wibrs_check.readers.flatfile import UnreadableInput
+    from wibrs_check.trafficking.record_facts import IncidentNotFound, facts_from_incident
+
+    try:
+        sub = read_any(file)
+    except UnreadableInput as exc:
+        raise BadInput(f"{file}: {exc}") from exc
+    if sub.format not in ("flat", "xml"):
+        raise BadInput(f"{file}: a {sub.format} file holds no incidents; give a flat or XML submission")
+    try:
+        facts = facts_from_incident(sub, incident, ori)
+    except IncidentNotFound as exc:
+        raise BadInput(str(exc)) from exc
+    to_stderr = fmt == "json"
+    say = lambda text="": click.echo(text, err=to_stderr)  # noqa: E731
+    say(f"Incident {facts.incident} of {facts.ori} in {file} (records {facts.records[0]}-{facts.records[-1]})")
+    if facts.filled:
+        say("Filled in from the record:")
+        for f in facts.filled:
+            say(f"  {f.fact} = {_yes_no(f.answer)}")
+            say(_wrap(f"     from {f.evidence}", indent="       "))
+            say(_wrap(f"     {f.explanation}", indent="     "))
+            for other in f.disagreeing:
+                say(_wrap(f"     (other evidence points the other way: {other}; the first row of "
+                          "flowchart_facts.csv that matches decides)", indent="      "))
+    else:
+        say("The record answers none of the questions.")
+    counter = iter(range(1, 1000))
+
+    def ask(question: Question) -> bool:
+        return prompt_answer(question, next(counter), err=to_stderr)
+
+    verdict = classify_with_known(facts.known, ask, chart)
+    if to_stderr:
+        result = CaseResult(f"{facts.ori} {facts.incident}", verdict.id, verdict.label, verdict.path, None).to_json()
+        result["filled"] = [f.to_json() for f in facts.filled]
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo("")
+        click.echo(_render_verdict(verdict, frozenset(facts.known)))

@@ -1,0 +1,206 @@
+"""``wibrs-check classify FILE --incident N``: facts the record answers, questions for the rest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from wibrs_check.commands.classify import classify
+from wibrs_check.generator.records import format_record
+from wibrs_check.testing import submission
+from wibrs_check.trafficking import evaluate, load_flowchart
+from wibrs_check.trafficking.record_facts import IncidentNotFound, fact_rules, facts_from_incident
+
+
+def incident(number: str, *segments, ori: str = "WI0130100"):
+    """Records of one incident: (level, values) with the header filled in."""
+    head = {"incident": number, "ori": ori}
+    out = [(1, {**head, "de3_date": "20260701", "de3_hour": "22", "de4": "N"})]
+    out += [(level, {**head, **values}) for level, values in segments]
+    return out
+
+
+def off(code, **extra):
+    values = {"de6": code, "de7": "C", "de8_1": "N", "de9": "14", "de8a_1": "88", **extra}
+    if code in ("11D", "64A"):
+        values.setdefault("de13_1", "40")
+    return (2, values)
+
+
+def society(*codes):
+    return (4, {"de23": "001", **{f"de24_{k}": c for k, c in enumerate(codes, 1)}, "de25": "S"})
+
+
+def person(code, age, seq="001"):
+    return (4, {"de23": seq, "de24_1": code, "de25": "I", "de26": age, "de27": "F", "de28": "W", "de29": "N",
+                "de30": "R", "de33_1": "N" if code in ("11D", "64A") else "", "de34_1": "01", "de35_1": "AQ"})
+
+
+def offender(age, seq="01"):
+    return (5, {"de36": seq, "de37": age, "de38": "F", "de39": "W", "de39a": "N"})
+
+
+def arrestee(age, charge):
+    return (6, {"de40": "01", "de41": "A1", "de42": "20260702", "de43": "T", "de44": "N", "de45": charge,
+                "de46_1": "01", "de47": age, "de48": "F", "de49": "W", "de50": "N", "de51": "R",
+                "de52": "H" if int(age[:2]) < 18 else ""})
+
+
+CASES = {
+    # 40C with a 16-year-old arrested for prostitution: everything is in the record.
+    "26-000001": incident("26-000001", off("40C"), society("40C"), offender("40"), offender("16", "02"), arrestee("16", "40A")),
+    # 40A, adult provider: the buyer is not known from the record.
+    "26-000002": incident("26-000002", off("40A"), society("40A"), offender("18"), arrestee("18", "40A")),
+    # 40C, juvenile buyer: only the buyer is known.
+    "26-000003": incident("26-000003", off("40C"), society("40C"), offender("16"), arrestee("16", "40C")),
+    # 64A with a victim aged 15-17.
+    "26-000004": incident("26-000004", off("64A"), person("64A", "1517"), offender("30")),
+    # 40A with an adult and a juvenile offender, the adult arrested: the juvenile decides.
+    "26-000005": incident("26-000005", off("40A"), society("40A"), offender("30"), offender("17", "02"),
+                          arrestee("30", "40A")),
+    # 40A with an adult offender and one of unknown age: the age is asked.
+    "26-000006": incident("26-000006", off("40A"), society("40A"), offender("30"), offender("00", "02")),
+    # 40B with an adult victim of 11D: nothing about the provider.
+    "26-000007": incident("26-000007", off("40B"), off("11D"), society("40B"), person("11D", "25", "002"), offender("30")),
+}
+
+
+@pytest.fixture(scope="module")
+def sub():
+    return submission(*[r for records in CASES.values() for r in records])
+
+
+@pytest.fixture(scope="module")
+def flat_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("classify") / "WI0130100_2026-07.txt"
+    path.write_text("\n".join(format_record(level, values) for records in CASES.values() for level, values in records) + "\n")
+    return path
+
+
+def known(sub, number):
+    return facts_from_incident(sub, number).known
+
+
+def test_fact_table_names_only_flowchart_facts():
+    chart = load_flowchart()
+    assert set(fact_rules()["fact"]) <= set(chart.facts)
+
+
+def test_juvenile_arrested_for_40a_in_a_buyer_incident_answers_everything(sub):
+    facts = facts_from_incident(sub, "26-000001")
+    assert facts.known == {"buyer_or_organizer": True, "provider_real_person": True, "provider_over_17": False}
+    by_fact = {f.fact: f for f in facts.filled}
+    assert by_fact["buyer_or_organizer"].evidence == "offense 40C (record 2)"
+    assert by_fact["provider_over_17"].evidence == "arrestee 01 age 16, arrested for 40A (record 6)"
+    assert evaluate(facts.known).id == "sex_trafficking"
+
+
+def test_adult_40a_provider_leaves_the_buyer_to_ask(sub):
+    assert known(sub, "26-000002") == {"provider_real_person": True, "provider_over_17": True}
+    assert evaluate(known(sub, "26-000002")).fact == "buyer_or_organizer"
+
+
+def test_juvenile_buyer_gives_only_the_buyer(sub):
+    assert known(sub, "26-000003") == {"buyer_or_organizer": True}
+
+
+def test_64a_victim_age_range_under_18(sub):
+    facts = facts_from_incident(sub, "26-000004")
+    assert facts.known == {"buyer_or_organizer": True, "provider_real_person": True, "provider_over_17": False}
+    assert "victim 001 age range 15-17, victim of 64A" in {f.fact: f for f in facts.filled}["provider_over_17"].evidence
+
+
+def test_juvenile_evidence_wins_and_the_other_is_shown(sub):
+    facts = facts_from_incident(sub, "26-000005")
+    over = {f.fact: f for f in facts.filled}["provider_over_17"]
+    assert over.answer is False
+    assert over.evidence == "offender 02 age 17 (record 25)"  # incidents 1-4 hold records 1-20
+    assert over.disagreeing == ("arrestee 01 age 30, arrested for 40A (record 26)",)
+
+
+def test_an_offender_of_unknown_age_leaves_the_age_to_ask(sub):
+    assert known(sub, "26-000006") == {"provider_real_person": True}
+
+
+def test_adult_sex_offense_victim_says_nothing_of_the_provider(sub):
+    assert known(sub, "26-000007") == {"buyer_or_organizer": True}
+
+
+def test_unknown_incident_raises(sub):
+    with pytest.raises(IncidentNotFound, match="26-999999 is not in"):
+        facts_from_incident(sub, "26-999999")
+
+
+def test_same_number_for_two_agencies_needs_an_ori():
+    two = submission(*incident("26-1", off("40A"), society("40A"), offender("16")),
+                     *incident("26-1", off("40A"), society("40A"), offender("30"), ori="WI0400000"))
+    with pytest.raises(IncidentNotFound, match="--ori"):
+        facts_from_incident(two, "26-1")
+    assert facts_from_incident(two, "26-1", ori="WI0400000").known["provider_over_17"] is True
+
+
+# --------------------------------------------------------------------------------------- the command
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(classify, list(args), input=input)
+
+
+def test_command_fills_facts_and_gives_the_verdict_without_questions(flat_file):
+    result = run(str(flat_file), "--incident", "26-000001")
+    assert result.exit_code == 0, result.output
+    assert "Filled in from the record:" in result.output
+    assert "provider_over_17 = no" in result.output
+    assert "from arrestee 01 age 16, arrested for 40A (record 6)" in result.output
+    assert "[y/n" not in result.output  # nothing asked
+    assert "Verdict: Sex trafficking (64A) [sex_trafficking]" in result.output
+    assert "(provider_over_17, from the record)" in result.output
+
+
+def test_command_asks_only_the_rest(flat_file):
+    # 40A adult: asks the buyer question (yes), then threats, coercion, addiction (no).
+    result = run(str(flat_file), "--incident", "26-000002", input="y\nn\nn\nn\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("[y/n") == 4
+    assert "over the age of 17" not in result.output.split("How we got there:")[0]
+    assert "[not_trafficking]" in result.output
+
+
+def test_command_json_output(flat_file):
+    result = CliRunner().invoke(classify, [str(flat_file), "--incident", "26-000003", "--format", "json"],
+                                input="y\nn\n")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout[result.stdout.index("{"):])
+    assert payload["verdict"] == "sex_trafficking"
+    assert [f["fact"] for f in payload["filled"]] == ["buyer_or_organizer"]
+    assert payload["filled"][0]["evidence"] == "offense 40C (record 13)"
+    assert [s["fact"] for s in payload["path"]] == ["buyer_or_organizer", "provider_real_person", "provider_over_17"]
+
+
+def test_command_reads_xml(flat_file, tmp_path):
+    from wibrs_check.generator.xml_writer import write_xml
+
+    from wibrs_check.readers.flatfile import read_flat
+
+    xml = write_xml(read_flat(flat_file), tmp_path / "month.xml")
+    result = run(str(xml), "--incident", "26-000004")
+    assert result.exit_code == 0, result.output
+    assert "provider_over_17 = no" in result.output
+    assert "[sex_trafficking]" in result.output
+
+
+def test_command_unknown_incident_exits_2(flat_file):
+    result = run(str(flat_file), "--incident", "26-999999")
+    assert result.exit_code == 2
+    assert "incident 26-999999 is not in" in result.output
+    assert "for example 26-000001" in result.output
+
+
+@pytest.mark.parametrize("args", [["--incident", "26-000001"], ["FILE"], ["FILE", "--incident", "26-000001", "--answers", "FILE"],
+                                  ["--ori", "WI0130100"]])
+def test_command_rejects_incomplete_or_mixed_options(flat_file, args):
+    args = [str(flat_file) if a == "FILE" else a for a in args]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
