@@ -1,0 +1,122 @@
+"""HTML report: one self-contained page with charts and links to every code's documentation;
+rendered in headless Chromium when it is installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from wibrs_check.report import html
+
+from state_month_run import small_month_result
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.tags: list[str] = []
+        self.sources: list[str] = []
+        self.svg_titles: list[str] = []
+        self._in_svg_title = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        if "src" in a:
+            self.sources.append(a["src"])
+
+
+@pytest.fixture(scope="module")
+def page_text():
+    return html.render_batch(small_month_result())
+
+
+@pytest.fixture(scope="module")
+def page(page_text):
+    p = Page()
+    p.feed(page_text)
+    return p
+
+
+def test_structure_summary_first_then_agencies_and_codes(page, page_text):
+    order = [page_text.index(f'id="{s}"') for s in ("summary", "gaps", "agencies", "by-agency", "codes", "docs")]
+    assert order == sorted(order)
+    for chart in ("chart-rejection", "chart-errors", "chart-trafficking", "chart-gaps"):
+        assert chart in page.ids
+    assert page.tags.count("svg") == 4
+    assert page.tags.count("rect") > 10  # the bars are drawn
+
+
+def test_self_contained(page, page_text):
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    assert not page.sources
+    assert not [h for h in page.hrefs if not h.startswith("#")]
+    assert not re.search(r"url\(|@import|https?://(?!www\.w3\.org/2000/svg)", page_text)
+
+
+def test_every_link_has_a_target_and_every_code_its_documentation(page):
+    result = small_month_result()
+    missing = [h for h in page.hrefs if h[1:] not in page.ids]
+    assert not missing, missing[:10]
+    codes = set(result.report.findings["code"]) | set(result.gaps["code"])
+    assert codes and {f"code-{c}" for c in codes} <= page.ids
+    assert {f"agency-{o}" for o in result.summary["ori"]} <= page.ids
+    for code in result.gaps["code"]:
+        assert f'#code-{code}' in page.hrefs
+
+
+def test_documentation_text_is_the_rules(page_text):
+    from wibrs_check.rules.registry import all_rules
+
+    doc = all_rules()["204"].documentation().split("\n")[0]
+    assert str(html.escape(doc)) in page_text
+    assert "Juvenile prostitution evidence but no trafficking offense" in page_text  # GAP02 catalog row
+
+
+def test_bar_chart_escapes_and_scales():
+    svg = str(html.bar_chart([html.Bar("<b>&", 5, "#x"), html.Bar("two", 10)], "T <1>"))
+    assert "<b>" not in svg and "&lt;b&gt;&amp;" in svg and "T &lt;1&gt;" in svg
+    widths = [float(w) for w in re.findall(r'<rect x="\d+" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert widths[1] == pytest.approx(2 * widths[0])
+    assert "nothing to show" in str(html.bar_chart([], "empty"))
+
+
+def test_render_plain_check_report():
+    from wibrs_check.report import Report
+    from wibrs_check import findings
+
+    import pandas as pd
+
+    text = html.render(Report(findings=findings.empty(), summary=pd.DataFrame()))
+    assert "<svg" in text and "No findings." in text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (apt-get install chromium)")
+def test_renders_in_headless_chromium(tmp_path, page_text):
+    report = tmp_path / "report.html"
+    report.write_text(page_text, encoding="utf-8")
+    shot = tmp_path / "report.png"
+    script = Path(__file__).resolve().parents[1] / "bench" / "screenshot_report.sh"
+    run = subprocess.run(["bash", str(script), str(report), str(shot)], capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1400, 2400)
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", report.as_uri()],
+                         capture_output=True, text=True, timeout=180)
+    assert dom.returncode == 0
+    assert dom.stdout.count("<svg") == 4 and 'id="chart-rejection"' in dom.stdout

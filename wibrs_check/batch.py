@@ -1,0 +1,532 @@
+"""The state's monthly run: check many files in parallel and sum them up per agency.
+
+``run_batch`` takes directories, glob patterns, list files and plain files
+(:func:`collect_inputs`), checks every file in a pool of worker processes
+(``concurrent.futures.ProcessPoolExecutor``; ``jobs=1`` checks in this process) and returns a
+:class:`BatchResult`:
+
+* ``report``: the same :class:`~wibrs_check.report.Report` ``wibrs-check check`` builds (all
+  findings, per-file summary rows, unreadable files), so every findings writer works on it;
+* ``summary``: one row per agency and month (``AGENCY_COLUMNS``), including the agencies of
+  the agency master file that sent nothing for the month;
+* ``evidence`` and ``gaps``: the offense-code gap evidence and signals (:mod:`wibrs_check.gaps`);
+* ``stats``: files, records, seconds, files and records per second, worker peak memory.
+
+Memory stays bounded however many files there are: a worker reads and checks one file at a
+time and sends back only a :class:`~wibrs_check.runner.FilePart` (findings, summary rows,
+unit list, record accounting, the raw text of records that have findings) and the file's gap
+evidence, never the model. The parent holds those compact results only; what it holds grows
+with the number of findings and reports, not with the size of the files.
+
+A file that cannot be read, or whose check fails unexpectedly, is reported as unreadable and
+the run goes on; if a worker process dies (for example killed for memory), the files it had
+in hand are tried once more in a fresh pool and reported as unreadable if that fails too.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from . import gaps as gaps_mod
+from .context import Context
+from .report import Report
+from .runner import FilePart, Options, check_file_part, merge_parts
+
+# Content we check even when its format is not recognised (the flat-file reader explains
+# what is wrong record by record): files with these suffixes, or none. Other files of
+# unknown content found in a directory or by a glob (expected_findings.csv, notes, the
+# agency master file) are listed as skipped, not checked. A file named on its own is
+# always checked.
+CHECK_UNKNOWN_SUFFIXES = frozenset({"", ".txt", ".dat", ".nib", ".nibrs", ".wibrs", ".ibr"})
+NOT_SUBMISSIONS = frozenset({"expected_findings.csv", "expected_gaps.csv", "agency_master.csv"})
+GLOB_CHARS = frozenset("*?[")
+
+AGENCY_COLUMNS = (
+    "ori", "name", "month", "status", "files", "format", "records",
+    "incidents", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
+    "received", "accepted", "rejected", "error_rate", "errors", "warnings", "flags", "ht_flags",
+    "top_errors", "layout",
+)
+AGENCY_COLUMN_DOCS = {
+    "ori": "ORI of the agency",
+    "name": "agency name from the agency master file (--agencies); blank without one",
+    "month": "submission month YYYY-MM the agency's reports carry ('unknown' when unreadable)",
+    "status": "sent; nothing sent (in the agency master file, no report at all for the month); "
+              "not in agency file (sent, but the ORI is not in the master file)",
+    "files": "files that held the agency's reports for the month",
+    "format": "flat, xml and/or sbr",
+    "records": "records (segments, or summary rows) read",
+    "incidents": "Group A incident reports received (deletes not counted)",
+    "incidents_rejected": "Group A incident reports that would be rejected (they have an error)",
+    "group_b": "Group B arrest reports received",
+    "zero_reports": "zero reports received",
+    "sbr_returns": "summary (SBR) monthly returns received",
+    "received": "all reports received: incidents and their deletes, Group B arrests, zero reports, SBR returns",
+    "accepted": "reports with no error",
+    "rejected": "reports with at least one error (the FBI rejects the whole report)",
+    "error_rate": "rejected / received (0 when nothing was received)",
+    "errors": "error findings",
+    "warnings": "data-quality warning findings",
+    "flags": "flag findings (our own HT/GAP signals on the data)",
+    "ht_flags": "trafficking flags (codes HT...) among the findings",
+    "top_errors": "the most frequent error numbers, as CODExCOUNT",
+    "layout": "segment-length generation: 2019, legacy (pre-2019 lengths), or both",
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass
+class Inputs:
+    paths: list[Path] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # path, reason
+    missing: list[dict] = field(default_factory=list)  # path, message: named but not there
+
+
+def _is_glob(text: str) -> bool:
+    return any(ch in GLOB_CHARS for ch in text)
+
+
+def _wanted(path: Path) -> str | None:
+    """None when a file found in a folder or by a glob is to be checked, else why not."""
+    from .readers.detect import detect_format
+
+    if path.name.startswith("."):
+        return "hidden file"
+    if path.name in NOT_SUBMISSIONS:
+        return "not a submission (a generator or agency file)"
+    if detect_format(path) != "unknown":
+        return None
+    if path.suffix.lower() in CHECK_UNKNOWN_SUFFIXES:
+        return None
+    return "not a submission (unknown content)"
+
+
+def _list_file_entries(path: Path) -> list[str] | None:
+    """The entries of a list file (one path or glob a line, # comments), or None if it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [ln.strip() for ln in text.splitlines()]
+    entries = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not entries:
+        return None
+    resolved = [_resolve_entry(e, path.parent) for e in entries]
+    if all(_is_glob(r) or Path(r).exists() for r in resolved):
+        return resolved
+    return None
+
+
+def _resolve_entry(entry: str, base: Path) -> str:
+    """A list-file entry: relative to the list file's folder, else to the current folder."""
+    if Path(entry).is_absolute():
+        return entry
+    beside = base / entry
+    if _is_glob(entry) or beside.exists() or not Path(entry).exists():
+        return str(beside)
+    return entry
+
+
+def collect_inputs(items: Iterable[str | Path], exclude: Path | None = None) -> Inputs:
+    """Expand directories (recursively), globs and list files into files to check.
+
+    A list file is named with a leading ``@`` (``@month.txt``), or recognised as a text file
+    whose every non-blank, non-comment line names an existing file, folder or glob. Paths in a
+    list file are relative to the list file's folder. Files are checked once each, in the
+    order found (a folder's files in name order).
+    """
+    out = Inputs()
+    seen: set[Path] = set()
+    exclude = exclude.resolve() if exclude else None
+
+    def add(path: Path, found: bool) -> None:
+        key = path.resolve()
+        if key in seen or (exclude and (key == exclude or exclude in key.parents)):
+            return
+        if found:
+            reason = _wanted(path)
+            if reason:
+                if not any(x["path"] == str(path) for x in out.skipped):
+                    out.skipped.append({"path": str(path), "reason": reason})
+                return
+        else:  # named on its own: checked, even if a folder listed it as skipped
+            out.skipped[:] = [x for x in out.skipped if Path(x["path"]).resolve() != key]
+        seen.add(key)
+        out.paths.append(path)
+
+    def expand(item: str, depth: int = 0) -> None:
+        if item.startswith("@"):
+            listed = Path(item[1:])
+            try:
+                text = listed.read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                out.missing.append({"path": str(listed), "message": f"cannot read the list file ({exc.strerror or exc})"})
+                return
+            for line in text.splitlines():
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    expand(_resolve_entry(line, listed.parent), depth + 1)
+            return
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts[:-1]):
+                    continue
+                add(child, True)
+            return
+        if path.is_file():
+            entries = _list_file_entries(path) if depth < 3 and _maybe_list(path) else None
+            if entries is not None:
+                for entry in entries:
+                    expand(entry, depth + 1)
+            else:
+                add(path, False)
+            return
+        if _is_glob(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                out.missing.append({"path": item, "message": "no file matches this pattern"})
+            for match in matches:
+                m = Path(match)
+                if m.is_dir():
+                    expand(match, depth + 1)
+                elif m.is_file():
+                    add(m, True)
+            return
+        out.paths.append(path)  # not there: the reader reports it as unreadable, like check does
+
+    for item in items:
+        expand(str(item))
+    return out
+
+
+def _maybe_list(path: Path) -> bool:
+    from .readers.detect import detect_format
+
+    return path.suffix.lower() in (".lst", ".list", ".txt", "") and detect_format(path) == "unknown" \
+        and path.stat().st_size < 4_000_000
+
+
+# ---------------------------------------------------------------------------------------
+# Workers
+
+_WORKER: dict = {}
+
+
+def _init_worker(ctx: Context, options: Options) -> None:
+    _WORKER["ctx"] = ctx
+    _WORKER["options"] = options
+
+
+def _peak_rss_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _check_one(path: str) -> tuple[FilePart, dict]:
+    """Worker: read and check one file; compact results only (the model dies here)."""
+    try:
+        part = check_file_part(Path(path), _WORKER["ctx"], _WORKER["options"], collect=gaps_mod.evidence)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
+        part = FilePart(path, fatal={"path": path, "message": f"the check failed unexpectedly "
+                                     f"({type(exc).__name__}: {exc}); please report this"})
+    return part, {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+
+
+# ---------------------------------------------------------------------------------------
+# Progress
+
+
+class Progress:
+    """Files done, records per second and ETA on stderr: a rich bar on a terminal, lines otherwise."""
+
+    def __init__(self, total: int, mode: bool | None = None, stream=None):
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.done = 0
+        self.records = 0
+        self.start = time.perf_counter()
+        self.last_line = 0.0
+        self.bar = None
+        interactive = getattr(self.stream, "isatty", lambda: False)()
+        self.enabled = interactive if mode is None else mode
+        self.rich = self.enabled and interactive
+        if self.rich:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self.bar = Bar(
+                TextColumn("[bold]checking"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+                TextColumn("{task.fields[rate]} records/s"), TimeElapsedColumn(), TextColumn("ETA"),
+                TimeRemainingColumn(), console=Console(file=self.stream), transient=False,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("check", total=total, rate="0")
+
+    def rate(self) -> float:
+        elapsed = time.perf_counter() - self.start
+        return self.records / elapsed if elapsed > 0 else 0.0
+
+    def advance(self, part: FilePart) -> None:
+        self.done += 1
+        if part.file:
+            self.records += int(part.file.get("records_read", 0))
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, rate=f"{self.rate():,.0f}")
+            if part.fatal:
+                self.bar.console.print(f"[red]unreadable[/red] {part.fatal['path']}: {part.fatal['message']}")
+            return
+        if part.fatal:
+            print(f"wibrs-check: unreadable {part.fatal['path']}: {part.fatal['message']}", file=self.stream)
+        now = time.perf_counter()
+        step = max(1, self.total // 20)
+        if self.done == self.total or self.done % step == 0 or now - self.last_line > 10:
+            self.last_line = now
+            elapsed = now - self.start
+            eta = elapsed / self.done * (self.total - self.done) if self.done else 0
+            print(f"checked {self.done}/{self.total} files, {self.records:,} records "
+                  f"({self.rate():,.0f} records/s), {_clock(elapsed)} elapsed, about {_clock(eta)} left",
+                  file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(math.ceil(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+# ---------------------------------------------------------------------------------------
+# The run
+
+
+@dataclass
+class BatchResult:
+    report: Report
+    evidence: pd.DataFrame
+    summary: pd.DataFrame
+    gaps: pd.DataFrame
+    months: list[str]
+    inputs: Inputs
+    stats: dict
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _failed(path: Path, message: str) -> FilePart:
+    return FilePart(str(path), fatal={"path": str(path), "message": message})
+
+
+def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
+                on_done: Callable[[FilePart], None] | None = None) -> tuple[list[FilePart], list[dict]]:
+    """Check ``paths`` with ``jobs`` workers; parts in the order of ``paths``, and worker stats."""
+    parts: list[FilePart | None] = [None] * len(paths)
+    stats: list[dict] = []
+
+    def done(index: int, part: FilePart, stat: dict) -> None:
+        parts[index] = part
+        stats.append(stat)
+        if on_done:
+            on_done(part)
+
+    if jobs <= 1 or len(paths) <= 1:
+        _init_worker(ctx, options)
+        for i, path in enumerate(paths):
+            done(i, *_check_one(str(path)))
+        return parts, stats  # type: ignore[return-value]
+
+    crashed: list[int] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
+                             initargs=(ctx, options)) as pool:
+        futures = {pool.submit(_check_one, str(path)): i for i, path in enumerate(paths)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                done(i, *future.result())
+            except BrokenProcessPool:  # a worker died: every file in flight is lost with it
+                crashed.append(i)
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
+    # Try each lost file once more, alone in a fresh worker, so that only the file that
+    # kills its worker is lost.
+    for i in sorted(crashed):
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(ctx, options)) as pool:
+            try:
+                done(i, *pool.submit(_check_one, str(paths[i])).result())
+            except BrokenProcessPool:
+                done(i, _failed(paths[i], "the worker process checking this file died (out of memory?)"), {})
+            except Exception as exc:  # noqa: BLE001
+                done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
+    return parts, stats  # type: ignore[return-value]
+
+
+def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs: int | None = None,
+              progress: bool | None = None, months: list[str] | None = None,
+              exclude: Path | None = None) -> BatchResult:
+    """Check every file the inputs name and build the month's report, summary and gap report."""
+    inputs = collect_inputs(items, exclude=exclude)
+    jobs = jobs or default_jobs()
+    started = time.perf_counter()
+    bar = Progress(len(inputs.paths), progress)
+    try:
+        parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance)
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - started
+    for missing in inputs.missing:
+        parts.append(FilePart(missing["path"], fatal=missing))
+    report = merge_parts(parts, ctx)
+    evidence = gaps_mod.combine([p.extra for p in parts if p.fatal is None])
+    run = gaps_mod.run_months(evidence, months)
+    summary = agency_summary(report, evidence, ctx, run)
+    gap_frame = gaps_mod.signals(evidence, ctx.agencies, run)
+    records = int(sum(f["records_read"] for f in report.files))
+    checked = len(inputs.paths)
+    stats = {
+        "files": checked, "unreadable": len(report.fatal), "skipped": len(inputs.skipped),
+        "records": records, "seconds": round(seconds, 3), "jobs": jobs if checked > 1 else 1,
+        "files_per_second": round(checked / seconds, 3) if seconds else None,
+        "records_per_second": round(records / seconds, 1) if seconds else None,
+        "worker_peak_rss_mib": round(max((s.get("rss_peak_mib", 0) for s in worker_stats), default=0), 1),
+        "workers": len({s["pid"] for s in worker_stats if "pid" in s}),
+    }
+    return BatchResult(report, evidence, summary, gap_frame, run, inputs, stats)
+
+
+# ---------------------------------------------------------------------------------------
+# Per-agency summary
+
+
+def _union_layout(values: pd.Series) -> str:
+    found = {part for v in values for part in str(v).split("/") if part}
+    return "/".join(sorted(found))
+
+
+def agency_summary(report: Report, evidence: pd.DataFrame, ctx: Context, months: list[str]) -> pd.DataFrame:
+    """One row per agency and month (``AGENCY_COLUMNS``), then the agencies that sent nothing."""
+    s = report.summary
+    names = {}
+    if ctx.agencies is not None and "name" in ctx.agencies:
+        names = dict(zip(ctx.agencies["ori"], ctx.agencies["name"]))
+    rows: list[dict] = []
+    if len(s) and len(evidence):
+        ev = evidence[["file", "ori", "month", "incidents_rejected", "ht_flags"]]
+        merged = s.merge(ev, on=["file", "ori"], how="left")
+        merged["month"] = merged["month"].fillna(gaps_mod.UNKNOWN_MONTH)
+        for column in ("incidents_rejected", "ht_flags"):
+            merged[column] = merged[column].fillna(0).astype(int)
+        f = report.findings
+        errors = f[f["severity"] == "error"][["file", "ori", "code"]].merge(ev[["file", "ori", "month"]],
+                                                                           on=["file", "ori"], how="left")
+        errors["month"] = errors["month"].fillna(gaps_mod.UNKNOWN_MONTH)
+        top = errors.groupby(["ori", "month"])["code"].agg(
+            lambda c: " ".join(f"{k}x{v}" for k, v in c.value_counts().head(3).items()))
+        counts = ["records", "incidents", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
+                  "units", "accepted", "rejected", "errors", "warnings", "flags", "ht_flags"]
+        for (ori, month), g in merged.groupby(["ori", "month"], sort=True):
+            row = {c: int(g[c].sum()) for c in counts}
+            row["received"] = row.pop("units")
+            row.update({
+                "ori": ori, "name": names.get(ori, ""), "month": month,
+                "status": "sent" if not names or ori in names else "not in agency file",
+                "files": int(g["file"].nunique()), "format": "/".join(sorted(set(g["format"]))),
+                "error_rate": round(row["rejected"] / row["received"], 4) if row["received"] else 0.0,
+                "top_errors": top.get((ori, month), ""), "layout": _union_layout(g["layout"]),
+            })
+            rows.append(row)
+    if ctx.agencies is not None:
+        missing = gaps_mod.non_submitters(evidence, ctx.agencies, months)
+        zero = {c: 0 for c in AGENCY_COLUMNS if c not in ("ori", "name", "month", "status", "format", "top_errors",
+                                                           "layout")}
+        for r in missing.itertuples(index=False):
+            if any(x["ori"] == r.ori and x["month"] == r.month for x in rows):
+                continue  # sent records, but no report we could count: shown as sent
+            rows.append({**zero, "ori": r.ori, "name": r.name, "month": r.month, "status": "nothing sent",
+                         "format": "", "top_errors": "", "layout": "", "error_rate": 0.0})
+    frame = pd.DataFrame(rows, columns=list(AGENCY_COLUMNS))
+    for c in AGENCY_COLUMNS:
+        if c == "error_rate":
+            frame[c] = frame[c].astype(float)
+        elif c in ("ori", "name", "month", "status", "format", "top_errors", "layout"):
+            frame[c] = frame[c].fillna("").astype(str)
+        else:
+            frame[c] = frame[c].fillna(0).astype("int64")
+    return frame.sort_values(["month", "ori"]).reset_index(drop=True)
+
+
+def totals(result: BatchResult) -> dict:
+    s = result.summary
+    sent = s[s["status"] != "nothing sent"]
+    f = result.report.findings
+    return {
+        "months": result.months,
+        "files": result.stats["files"], "unreadable_files": len(result.report.fatal),
+        "skipped_files": len(result.inputs.skipped),
+        "agencies_sent": int(sent["ori"].nunique()),
+        "agencies_nothing_sent": int((s["status"] == "nothing sent").sum()),
+        "records": int(sent["records"].sum()), "received": int(sent["received"].sum()),
+        "incidents": int(sent["incidents"].sum()), "accepted": int(sent["accepted"].sum()),
+        "rejected": int(sent["rejected"].sum()),
+        "error_rate": round(float(sent["rejected"].sum()) / float(sent["received"].sum()), 4)
+        if int(sent["received"].sum()) else 0.0,
+        "errors": int((f["severity"] == "error").sum()), "warnings": int((f["severity"] == "warning").sum()),
+        "flags": int((f["severity"] == "flag").sum()),
+        "ht_flags": int(f["code"].str.startswith("HT").sum()),
+        "gap_signals": gaps_mod.by_code(result.gaps),
+    }
+
+
+def summary_json(result: BatchResult) -> str:
+    import json
+
+    from . import __version__
+
+    s = result.summary
+    document = {
+        "tool": "wibrs-check", "version": __version__, "processed_on": result.report.processed_on,
+        "totals": totals(result), "run": result.stats,
+        "columns": AGENCY_COLUMN_DOCS,
+        "agencies": s.astype(object).where(s.notna(), None).to_dict(orient="records"),
+        "nothing_sent": s.loc[s["status"] == "nothing sent", ["ori", "name", "month"]].to_dict(orient="records"),
+        "files": result.report.files,
+        "unreadable_files": result.report.fatal,
+        "skipped_files": result.inputs.skipped,
+        "rule_failures": result.report.rule_failures,
+        "not_checked": [{"code": c, "needs": n} for c, n in sorted(result.report.not_checked.items())],
+    }
+    return json.dumps(document, indent=2, default=str) + "\n"
+
+
+def summary_csv(result: BatchResult) -> str:
+    return result.summary[list(AGENCY_COLUMNS)].to_csv(index=False, lineterminator="\n")

@@ -1,0 +1,210 @@
+"""``wibrs-check batch``: the state's monthly run over every agency's files.
+
+Wiring only: :mod:`wibrs_check.batch` checks the files and sums them up,
+:mod:`wibrs_check.gaps` raises the offense-code gap signals, :mod:`wibrs_check.report.html`
+draws the HTML report; the findings writers are those of ``wibrs-check check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .. import batch as batch_mod
+from .. import gaps as gaps_mod
+from ..config import resolve_cli
+from ..context import Context
+from ..runner import Options, exit_code
+
+FINDINGS_FORMATS = ("csv", "json", "text", "eds", "sarif", "junit", "github")
+SUFFIX = {"csv": "findings.csv", "json": "findings.json", "text": "findings.txt", "eds": "findings.eds",
+          "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt"}
+
+
+def codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def load_agencies(path: str | None):
+    from ..cli import _load_agencies
+
+    return _load_agencies(path)
+
+
+def months_option(values: tuple[str, ...]) -> list[str]:
+    out = []
+    for value in codes(values):
+        try:
+            out.append(dt.datetime.strptime(value, "%Y-%m").strftime("%Y-%m"))
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a month YYYY-MM", param_hint="--month") from None
+    return out
+
+
+def common_options(func):
+    """Options shared by batch and gaps (settings keys select, ignore, agencies, jobs)."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Worker processes (default: the jobs setting, else every core)."),
+        click.option("--agencies", type=click.Path(exists=True, dir_okay=False),
+                     help="Agency master file (CSV): agency names, agency edits, and who sent nothing."),
+        click.option("--select", multiple=True, help="Only these codes or code prefixes (comma-separated)."),
+        click.option("--ignore", multiple=True, help="Skip these codes or code prefixes."),
+        click.option("--month", "months", multiple=True,
+                     help="The month(s) YYYY-MM the run covers (default: the months the files carry). "
+                          "An agency that sent nothing for one of them is listed."),
+        click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]),
+                     help="Pretend today is this date (for future-date edits)."),
+        click.option("--xsd-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Also validate XML files against the NIBRS IEPD 2019.1 schemas in this folder."),
+        click.option("--progress/--no-progress", default=None,
+                     help="Progress on stderr (default: a bar when stderr is a terminal, else none)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress, exclude=None,
+        plain_progress: bool = False):
+    settings = resolve_cli(codes(select), codes(ignore), agencies, strict, jobs)
+    ctx = Context(agencies=load_agencies(settings.agencies),
+                  today=(today_.date() if today_ else dt.date.today()))
+    options = Options(settings.select, settings.ignore, settings.strict, xsd_dir)
+    if progress is None and plain_progress and not sys.stderr.isatty():
+        progress = True  # plain lines for a long run into a log
+    result = batch_mod.run_batch(inputs, ctx, options, jobs=settings.jobs, progress=progress,
+                                 months=months_option(months), exclude=exclude)
+    if not result.inputs.paths and not result.report.fatal:
+        raise click.UsageError("no submission files found in " + ", ".join(inputs))
+    return result, settings
+
+
+def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    """summary.csv/json, gaps.csv/json, report.html and findings in each format, into ``output_dir``."""
+    from ..cli import FORMATS
+    from ..report import eds, html
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def write(name: str, text: str, encoding: str = "utf-8") -> None:
+        path = output_dir / name
+        path.write_text(text, encoding=encoding, newline="")
+        written.append(path)
+
+    write("summary.csv", batch_mod.summary_csv(result))
+    write("summary.json", batch_mod.summary_json(result))
+    write("gaps.csv", gaps_mod.render_csv(result.gaps))
+    write("gaps.json", gaps_mod.render_json(result.gaps, result.months))
+    write("report.html", html.render_batch(result))
+    report = result.report
+    for fmt in formats:
+        if fmt == "eds":
+            write(SUFFIX[fmt], eds.render(report.findings, report.processed_on), "ascii")
+            write("findings.warnings.eds", eds.render(report.findings, report.processed_on, warning_set=True), "ascii")
+        else:
+            write(SUFFIX[fmt], FORMATS[fmt](report))
+    return written
+
+
+def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+    t = batch_mod.totals(result)
+    s = result.summary
+    sent = s[s["status"] != "nothing sent"].copy()
+    months = ", ".join(result.months) or "no month"
+    console.print(f"[bold]wibrs-check batch[/bold] ({months}): {t['files']:,} files from {t['agencies_sent']:,} "
+                  f"agencies, {t['records']:,} records; {t['received']:,} reports, {t['accepted']:,} would be "
+                  f"accepted, {t['rejected']:,} rejected ({t['error_rate']:.1%}). {t['errors']:,} errors, "
+                  f"{t['warnings']:,} warnings, {t['ht_flags']:,} trafficking flags.")
+    table = Table(title="By agency (most rejected first)", title_justify="left", show_lines=False)
+    has_names = bool((s["name"] != "").any())
+    columns = [("ori", "left"), *([("name", "left")] if has_names else []), ("month", "left"), ("format", "left"),
+               ("records", "right"), ("incidents", "right"), ("received", "right"), ("accepted", "right"),
+               ("rejected", "right"), ("error_rate", "right"), ("top_errors", "left"), ("warnings", "right"),
+               ("ht_flags", "right"), ("layout", "left")]
+    for name, justify in columns:
+        table.add_column(name.replace("_", " "), justify=justify, no_wrap=True,
+                         overflow="ellipsis", max_width=30 if name == "name" else None)
+    ordered = sent.sort_values(["error_rate", "rejected", "ori"], ascending=[False, False, True])
+    shown = ordered if rows <= 0 else ordered.head(rows)
+    for r in shown.itertuples(index=False):
+        values = []
+        for name, _ in columns:
+            v = getattr(r, name)
+            if name == "error_rate":
+                v = f"{v:.1%}"
+            elif name == "layout" and "legacy" in str(v):
+                v = f"[yellow]{v}[/yellow]"
+            elif isinstance(v, int):
+                v = f"{v:,}"
+            values.append(str(v))
+        table.add_row(*values)
+    console.print(table)
+    if len(shown) < len(ordered):
+        console.print(f"({len(ordered) - len(shown):,} more agencies in summary.csv; --rows 0 shows all)")
+    nothing = s[s["status"] == "nothing sent"]
+    if len(nothing):
+        listed = ", ".join(f"{r.ori}{' ' + r.name if r.name else ''}" for r in nothing.head(12).itertuples())
+        more = f" and {len(nothing) - 12} more" if len(nothing) > 12 else ""
+        console.print(f"[bold]Sent nothing[/bold] ({len(nothing):,}): {listed}{more}")
+    elif not has_names:
+        console.print("(give --agencies to list the agencies that sent nothing)")
+    if len(result.gaps):
+        counts = ", ".join(f"{code} {n}" for code, n in gaps_mod.by_code(result.gaps).items())
+        console.print(f"[bold]Offense-code gap signals[/bold] (agencies): {counts}; see gaps.csv and report.html")
+    for bad in result.report.fatal:
+        console.print(f"[red]unreadable[/red] {bad['path']}: {bad['message']}")
+    if result.inputs.skipped:
+        console.print(f"skipped {len(result.inputs.skipped)} file(s) that are not submissions "
+                      f"(listed in summary.json): {', '.join(Path(x['path']).name for x in result.inputs.skipped[:5])}"
+                      + (" ..." if len(result.inputs.skipped) > 5 else ""))
+    st = result.stats
+    console.print(f"checked in {st['seconds']:.1f} s with {st['jobs']} worker(s): {st['files_per_second']:.2f} files/s, "
+                  f"{st['records_per_second']:,.0f} records/s")
+    if written:
+        console.print(f"wrote {len(written)} files to {written[0].parent}: {', '.join(p.name for p in written)}")
+
+
+@click.command("batch")
+@common_options
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("wibrs-check-report"),
+              show_default=True, help="Folder for summary, gap report, HTML report and findings.")
+@click.option("--format", "formats", multiple=True, default=("csv",), show_default=True,
+              help="Findings file format(s), comma-separated: " + ", ".join(FINDINGS_FORMATS) + ".")
+@click.option("--strict/--no-strict", default=None, help="Warnings also make the exit status 1.")
+@click.option("--rows", type=int, default=40, show_default=True,
+              help="Agencies shown in the terminal table (0: all; every agency is in summary.csv).")
+def batch(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progress, output_dir, formats, strict, rows):
+    """Check a month of files: INPUTS are folders, glob patterns ('month/*.txt'), list files
+    (@files.txt, one path a line) or files, in any mix of flat, XML and summary (SBR) formats.
+
+    Files are checked in parallel worker processes with a progress bar; an unreadable file is
+    reported and the run goes on. Writes to --output-dir: summary.csv and summary.json (one
+    row per agency and month, with the agencies of --agencies that sent nothing), gaps.csv and
+    gaps.json (offense-code gap signals), report.html (one self-contained page with charts)
+    and the findings (--format). Prints the per-agency table.
+
+    Exit status as for check: 0 no errors, 1 errors (or warnings with --strict), 2 usage
+    error, unreadable input or a failed rule.
+    """
+    chosen = codes(formats)
+    bad = [f for f in chosen if f not in FINDINGS_FORMATS]
+    if bad:
+        raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FINDINGS_FORMATS)}",
+                                 param_hint="--format")
+    result, settings = run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress,
+                           exclude=output_dir, plain_progress=True)
+    written = write_outputs(result, output_dir, tuple(dict.fromkeys(chosen)))
+    print_summary(result, rows, written)
+    for bad_rule in result.report.rule_failures:
+        click.echo(f"wibrs-check: rule {bad_rule['code']} failed on {bad_rule['path']}: {bad_rule['message']}", err=True)
+    sys.exit(exit_code(result.report, settings.strict))

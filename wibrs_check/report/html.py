@@ -1,0 +1,323 @@
+"""HTML report: one self-contained page (inline CSS, inline SVG charts, no script, no network).
+
+Summary first (totals and four charts: rejection rate by agency, top error numbers,
+trafficking evidence by agency, gap signals), then the gap signals, every agency, every
+error number, and the documentation of every code shown; each code anywhere on the page
+links to its documentation (``#code-<CODE>``) and each agency to its row (``#agency-<ORI>``).
+
+The charts are SVG drawn here (:func:`bar_chart`, :func:`grouped_bar_chart`); the page is
+the jinja2 template ``templates/report.html.j2``. :func:`render_batch` renders a
+:class:`~wibrs_check.batch.BatchResult`; :func:`render` renders a plain
+:class:`~wibrs_check.report.Report` (one ``check`` run) with whatever else is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from .. import __version__, spec
+from . import Report
+
+TOP_AGENCIES = 25  # bars in the rejection-rate and trafficking charts
+TOP_CODES = 15  # bars in the top-errors chart
+CODES_PER_AGENCY = 30  # rows in an agency's breakdown
+COLORS = {"error": "#c0392b", "warning": "#d68910", "flag": "#7d3c98", "bar": "#2e86c1", "ok": "#239b56",
+          "juvenile": "#7d3c98", "trafficking": "#2e86c1", "rejected": "#c0392b", "ht": "#d68910"}
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    href: str = ""
+    note: str = ""  # tooltip
+    text: str = ""  # value as shown (default: the number)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def bar_chart(bars: list[Bar], title: str, color: str = COLORS["bar"], width: int = 560, max_value: float | None = None,
+              label_width: int = 150, empty: str = "nothing to show") -> Markup:
+    """A horizontal bar chart as inline SVG; labels with ``href`` are links."""
+    row, top, pad = 22, 30, 8
+    height = top + max(1, len(bars)) * row + pad
+    scale_max = max_value if max_value is not None else max((b.value for b in bars), default=0) or 1
+    plot = width - label_width - 70
+    out = [f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+           f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+           f'<text x="0" y="16" class="chart-title">{escape(title)}</text>']
+    if not bars:
+        out.append(f'<text x="0" y="{top + 14}" class="chart-empty">{escape(empty)}</text>')
+    for i, b in enumerate(bars):
+        y = top + i * row
+        length = max(0.0, min(1.0, b.value / scale_max)) * plot if scale_max else 0
+        label = escape(b.label if len(b.label) <= 24 else b.label[:23] + "…")
+        text = f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" class="chart-label">{label}</text>'
+        if b.href:
+            text = f'<a href="{escape(b.href)}">{text}</a>'
+        out.append(text)
+        tip = f"<title>{escape(b.note or b.label)}: {escape(b.text or _num(b.value))}</title>"
+        out.append(f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 7}" fill="{color}" rx="2">'
+                   f"{tip}</rect>")
+        out.append(f'<text x="{label_width + length + 5:.1f}" y="{y + 14}" class="chart-value">'
+                   f"{escape(b.text or _num(b.value))}</text>")
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def grouped_bar_chart(groups: list[tuple[str, str, list[float]]], series: list[tuple[str, str]], title: str,
+                      width: int = 560, label_width: int = 150, empty: str = "nothing to show") -> Markup:
+    """Horizontal grouped bars: ``groups`` = (label, href, values), ``series`` = (name, color)."""
+    bar, gap = 7, 8
+    legend, x, y = [], 0, 26
+    for name, color in series:  # legend, wrapped onto more rows when it does not fit
+        item = 24 + 7 * len(name)
+        if x and x + item > width:
+            x, y = 0, y + 16
+        legend.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{color}"/>'
+                      f'<text x="{x + 14}" y="{y + 9}" class="chart-legend">{escape(name)}</text>')
+        x += item
+    top = y + 20
+    group_h = len(series) * bar + gap
+    height = top + max(1, len(groups)) * group_h + 6
+    scale_max = max((v for _, _, values in groups for v in values), default=0) or 1
+    plot = width - label_width - 50
+    out = [f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+           f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+           f'<text x="0" y="16" class="chart-title">{escape(title)}</text>']
+    out += legend
+    if not groups:
+        out.append(f'<text x="0" y="{top + 14}" class="chart-empty">{escape(empty)}</text>')
+    for i, (label, href, values) in enumerate(groups):
+        y = top + i * group_h
+        text = (f'<text x="{label_width - 6}" y="{y + len(series) * bar / 2 + 4:.1f}" text-anchor="end" '
+                f'class="chart-label">{escape(label)}</text>')
+        out.append(f'<a href="{escape(href)}">{text}</a>' if href else text)
+        for k, ((name, color), value) in enumerate(zip(series, values)):
+            length = value / scale_max * plot
+            yy = y + k * bar
+            out.append(f'<rect x="{label_width}" y="{yy}" width="{length:.1f}" height="{bar - 1}" fill="{color}">'
+                       f"<title>{escape(label)} {escape(name)}: {_num(value)}</title></rect>")
+            if value:
+                out.append(f'<text x="{label_width + length + 3:.1f}" y="{yy + bar - 1}" class="chart-tiny">'
+                           f"{_num(value)}</text>")
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+# ---------------------------------------------------------------------------------------
+# Page data
+
+
+def code_anchor(code: str) -> str:
+    return f"code-{code}"
+
+
+def agency_anchor(ori: str) -> str:
+    return f"agency-{ori}"
+
+
+def _documentation(code: str) -> str:
+    from ..rules.registry import all_rules
+
+    rule = all_rules().get(code)
+    catalog = spec.edit_catalog()
+    if rule is not None and rule.checks:
+        return rule.documentation()
+    return str(catalog.loc[code, "description"]) if code in catalog.index else ""
+
+
+def code_docs(codes) -> list[dict]:
+    catalog = spec.edit_catalog()
+    out = []
+    for code in sorted(set(codes), key=lambda c: (not c.isdigit(), c.zfill(5))):
+        row = catalog.loc[code] if code in catalog.index else None
+        out.append({
+            "code": code, "anchor": code_anchor(code),
+            "title": "" if row is None else row["title"], "severity": "" if row is None else row["severity"],
+            "level": "" if row is None else row["level"], "data_element": "" if row is None else row["data_element"],
+            "documentation": _documentation(code),
+        })
+    return out
+
+
+def _top_error_links(text: str) -> Markup:
+    parts = []
+    for item in str(text).split():
+        code, _, n = item.rpartition("x")
+        parts.append(Markup('<a href="#{}">{}</a>&times;{}').format(code_anchor(code), code, n))
+    return Markup(" ").join(parts)
+
+
+def _code_table(findings: pd.DataFrame) -> list[dict]:
+    if not len(findings):
+        return []
+    catalog = spec.edit_catalog()
+    g = findings.groupby("code")
+    counts = g.size()
+    agencies = g["ori"].nunique()
+    top_agencies = g["ori"].agg(lambda s: s.value_counts().head(5).index.tolist())
+    rows = []
+    for code, n in counts.sort_values(ascending=False).items():
+        row = catalog.loc[code] if code in catalog.index else None
+        rows.append({"code": code, "anchor": code_anchor(code), "count": int(n), "agencies": int(agencies[code]),
+                     "severity": "" if row is None else row["severity"], "title": "" if row is None else row["title"],
+                     "top": [(o, agency_anchor(o)) for o in top_agencies[code]]})
+    return rows
+
+
+def _agency_breakdown(findings: pd.DataFrame) -> dict[str, list[dict]]:
+    """Per ORI: its codes with count, severity and a first example (file, record, incident)."""
+    if not len(findings):
+        return {}
+    catalog = spec.edit_catalog()
+    f = findings
+    first = f.drop_duplicates(["ori", "code"])[["ori", "code", "file", "record", "incident", "value"]]
+    counts = f.groupby(["ori", "code"]).size().rename("count").reset_index()
+    merged = counts.merge(first, on=["ori", "code"], how="left").sort_values(["ori", "count"], ascending=[True, False])
+    out: dict[str, list[dict]] = {}
+    for ori, g in merged.groupby("ori", sort=False):
+        out[ori] = [{
+            "code": r.code, "anchor": code_anchor(r.code), "count": int(r.count),
+            "severity": catalog.loc[r.code, "severity"] if r.code in catalog.index else "",
+            "title": catalog.loc[r.code, "title"] if r.code in catalog.index else "",
+            "example": f"{str(r.file).replace(chr(92), '/').rsplit('/', 1)[-1]}"
+                       + (f" record {int(r.record)}" if not pd.isna(r.record) else "")
+                       + (f", incident {r.incident}" if r.incident else ""),
+        } for r in g.head(CODES_PER_AGENCY).itertuples(index=False)]
+    return out
+
+
+def _charts(summary: pd.DataFrame, findings: pd.DataFrame, evidence: pd.DataFrame | None,
+            gaps: pd.DataFrame | None) -> dict[str, Markup]:
+    charts: dict[str, Markup] = {}
+    sent = summary[(summary["status"] != "nothing sent") & (summary["received"] > 0)] if len(summary) else summary
+    if len(sent):
+        per = sent.groupby("ori").agg(received=("received", "sum"), rejected=("rejected", "sum"))
+        per["rate"] = per["rejected"] / per["received"]
+        per = per.sort_values(["rate", "rejected"], ascending=False).head(TOP_AGENCIES)
+        bars = [Bar(o, r.rate * 100, "#" + agency_anchor(o), f"{o}: {int(r.rejected)} of {int(r.received)} rejected",
+                    f"{r.rate:.0%} ({int(r.rejected)}/{int(r.received)})") for o, r in per.iterrows()]
+    else:
+        bars = []
+    charts["rejection"] = bar_chart(bars, f"Rejection rate by agency (highest {TOP_AGENCIES})", COLORS["error"],
+                                    max_value=100, label_width=110)
+    errors = findings[findings["severity"] == "error"] if len(findings) else findings
+    top = errors["code"].value_counts().head(TOP_CODES) if len(errors) else pd.Series(dtype="int64")
+    catalog = spec.edit_catalog()
+    charts["errors"] = bar_chart(
+        [Bar(c, int(n), "#" + code_anchor(c), f"{c} {catalog.loc[c, 'title'] if c in catalog.index else ''}")
+         for c, n in top.items()], f"Top {TOP_CODES} error numbers (findings)", COLORS["bar"], label_width=70,
+        empty="no errors")
+    groups = []
+    if evidence is not None and len(evidence):
+        ev = evidence.groupby("ori")[["juvenile_incidents", "trafficking_incidents", "trafficking_rejected",
+                                      "ht_flags", "sbr_flagged_juveniles"]].sum()
+        ev["juvenile"] = ev["juvenile_incidents"] + ev["sbr_flagged_juveniles"]
+        ev = ev[(ev[["juvenile", "trafficking_incidents", "ht_flags"]].sum(axis=1)) > 0]
+        ev = ev.sort_values(["juvenile", "ht_flags", "trafficking_rejected"], ascending=False).head(TOP_AGENCIES)
+        groups = [(o, "#" + agency_anchor(o), [float(r.juvenile), float(r.ht_flags), float(r.trafficking_incidents),
+                                                float(r.trafficking_rejected)]) for o, r in ev.iterrows()]
+    charts["trafficking"] = grouped_bar_chart(
+        groups, [("juvenile prostitution evidence", COLORS["juvenile"]), ("HT flags", COLORS["ht"]),
+                 ("64A/64B incidents", COLORS["trafficking"]), ("64A/64B rejected", COLORS["rejected"])],
+        "Trafficking evidence and flags by agency", label_width=110, empty="no trafficking evidence or flags")
+    gap_bars = []
+    if gaps is not None and len(gaps):
+        for code, n in gaps["code"].value_counts().sort_index().items():
+            gap_bars.append(Bar(code, int(n), "#" + code_anchor(code),
+                                f"{code} {catalog.loc[code, 'title'] if code in catalog.index else ''} (agencies)"))
+    charts["gaps"] = bar_chart(gap_bars, "Offense-code gap signals (agencies)", COLORS["flag"], label_width=70,
+                               empty="no gap signals")
+    return charts
+
+
+@cache
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("wibrs_check.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = lambda v: f"{float(v):.1%}"
+    env.filters["num"] = lambda v: f"{int(v):,}" if v == v else ""
+    env.filters["top_errors"] = _top_error_links
+    env.globals["code_anchor"] = code_anchor
+    env.globals["agency_anchor"] = agency_anchor
+    return env
+
+
+def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFrame | None = None,
+           evidence: pd.DataFrame | None = None, months: list[str] | None = None, stats: dict | None = None,
+           totals: dict | None = None, skipped: list[dict] | None = None, title: str | None = None) -> str:
+    """The page for a report; ``summary`` defaults to the report's per-file summary rows."""
+    from ..batch import AGENCY_COLUMNS
+
+    findings = report.findings
+    if summary is None:
+        summary = _summary_from_report(report)
+    summary = summary.copy()
+    for column in AGENCY_COLUMNS:
+        if column not in summary:
+            summary[column] = "" if column in ("name", "month", "status", "format", "top_errors", "layout") else 0
+    gaps = gaps if gaps is not None else pd.DataFrame(columns=["ori", "name", "code", "title", "months", "count",
+                                                              "evidence", "recommendation", "examples"])
+    sent = summary[summary["status"] != "nothing sent"]
+    if totals is None:
+        received = int(sent["received"].sum())
+        totals = {"files": len(report.files) + len(report.fatal), "agencies_sent": int(sent["ori"].nunique()),
+                  "agencies_nothing_sent": int((summary["status"] == "nothing sent").sum()),
+                  "records": int(sent["records"].sum()), "received": received,
+                  "accepted": int(sent["accepted"].sum()), "rejected": int(sent["rejected"].sum()),
+                  "error_rate": (int(sent["rejected"].sum()) / received) if received else 0.0,
+                  "errors": int((findings["severity"] == "error").sum()),
+                  "warnings": int((findings["severity"] == "warning").sum()),
+                  "ht_flags": int(findings["code"].str.startswith("HT").sum()),
+                  "gap_signals": {c: int(n) for c, n in gaps["code"].value_counts().items()}}
+    shown_codes = set(findings["code"]) | set(gaps["code"])
+    months = months or []
+    agencies = summary.sort_values(["status", "error_rate", "rejected", "ori"], ascending=[True, False, False, True])
+    agencies = agencies.assign(has_gap=agencies["ori"].isin(set(gaps["ori"])))
+    gap_codes_by_ori = gaps.groupby("ori")["code"].agg(lambda c: sorted(set(c))).to_dict() if len(gaps) else {}
+    page = _environment().get_template("report.html.j2").render(
+        title=title or ("WIBRS monthly report " + ", ".join(months) if months else "wibrs-check report"),
+        version=__version__, processed_on=report.processed_on,
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), months=months, totals=totals, stats=stats or {},
+        charts=_charts(summary, findings, evidence, gaps),
+        gaps=gaps.to_dict(orient="records"),
+        agencies=agencies.to_dict(orient="records"), gap_codes_by_ori=gap_codes_by_ori,
+        breakdown=_agency_breakdown(findings),
+        codes=_code_table(findings), docs=code_docs(shown_codes),
+        fatal=report.fatal, skipped=skipped or [], rule_failures=report.rule_failures,
+        not_checked=sorted(report.not_checked.items()),
+    )
+    return page
+
+
+def _summary_from_report(report: Report) -> pd.DataFrame:
+    s = report.summary
+    if not len(s):
+        return pd.DataFrame()
+    out = s.rename(columns={"units": "received"}).copy()
+    out["error_rate"] = (out["rejected"] / out["received"].where(out["received"] > 0)).fillna(0.0)
+    out["status"] = "sent"
+    out["month"] = ""
+    out["files"] = 1
+    out["incidents_rejected"] = 0
+    out["ht_flags"] = 0
+    return out
+
+
+def render_batch(result) -> str:
+    """The page for a :class:`~wibrs_check.batch.BatchResult`."""
+    from ..batch import totals
+
+    return render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
+                  months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped)
