@@ -10,7 +10,7 @@ import click
 
 from . import __version__, spec
 from .context import Context
-from .report import eds, machine, text
+from .report import eds, github, junit, machine, sarif, text
 from .rules.registry import NEED_LABELS, all_rules
 from .runner import Options, build_report, exit_code
 
@@ -18,6 +18,9 @@ FORMATS = {
     "text": text.render,
     "json": machine.render_json,
     "csv": machine.render_csv,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
 }
 
 
@@ -46,23 +49,41 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "eds"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "eds", "sarif", "junit", "github"]), default="text", show_default=True,
+              help="text for people; json/csv for programs; eds as the FBI writes it; sarif, junit, github for CI (docs/ci.md).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of standard output.")
 @click.option("--select", multiple=True, help="Only these codes or code prefixes (comma-separated, e.g. 4,IO02).")
 @click.option("--ignore", multiple=True, help="Skip these codes or code prefixes.")
 @click.option("--agencies", type=click.Path(exists=True, dir_okay=False), help="Agency master file (CSV).")
-@click.option("--strict", is_flag=True, help="Warnings also make the exit code 1.")
+@click.option("--strict/--no-strict", default=None, help="Warnings also make the exit code 1 (default: the strict setting, else off).")
 @click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date (for future-date edits).")
 @click.option("--xsd-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of the NIBRS IEPD 2019.1 schemas: XML files are also validated against them.")
-def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir):
+@click.option("--history", "history_at", envvar="WIBRS_CHECK_HISTORY", metavar="PATH|URL",
+              help="History store of earlier submissions (a SQLite file, 'default' for the one in your data "
+                   "folder, or postgresql://...): adds the edits that compare with what was sent before (docs/history.md).")
+@click.option("--commit", is_flag=True,
+              help="After checking, record the accepted incidents, arrests and zero reports in the history store and "
+                   "apply the deletes, one transaction per file. Use it once, for the file you actually send.")
+def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir, history_at, commit):
     """Check FILES and report every problem with its FBI error number, record and field.
 
     Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage error or
     unreadable input.
     """
-    ctx = Context(agencies=_load_agencies(agencies), today=(today_.date() if today_ else dt.date.today()))
-    report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir))
+    from .config import resolve_cli  # settings: [tool.wibrs-check] or wibrs-check.toml; options win
+
+    settings = resolve_cli(_codes(select), _codes(ignore), agencies, strict)
+    select, ignore, agencies, strict = settings.select, settings.ignore, settings.agencies, settings.strict
+    from .history import HistoryError
+    from .history.session import open_for_check
+
+    try:
+        history, committer = open_for_check(history_at, commit, _codes(select), _codes(ignore))
+    except HistoryError as exc:
+        raise click.UsageError(str(exc)) from None
+    ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
+    report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), collect=committer)
     if fmt == "eds":
         rendered = eds.render(report.findings, report.processed_on)
         if output:
@@ -79,16 +100,22 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir)
         click.echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
     for bad in report.rule_failures:
         click.echo(f"wibrs-check: rule {bad['code']} failed on {bad['path']}: {bad['message']}", err=True)
-    sys.exit(exit_code(report, strict))
+    for line in committer.messages() if committer else ():
+        click.echo(line, err=True)
+    sys.exit(2 if committer and committer.failed else exit_code(report, strict))
 
 
-def _status(rule) -> str:
+def _status(rule, code: str = "") -> str:
+    if rule is None and code in spec.edit_catalog().index and spec.edit_catalog().loc[code, "section"] == "gap":
+        return "agency-level signal (batch, gaps)"
     if rule is None:
         return "not yet implemented"
     if not rule.checks:
         return "not checked without " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.needs))
     if rule.needs:
         return "implemented (needs " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.needs)) + ")"
+    if rule.partial_needs:
+        return "implemented (in the file; more with " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.partial_needs)) + ")"
     return "implemented"
 
 
@@ -107,13 +134,13 @@ def rules(code, fmt):
         rule = registry.get(code)
         click.echo(f"{code}  {row['severity']}  level {row['level'] or '-'}  data element {row['data_element'] or '(varies)'}")
         click.echo(f"{row['title']}")
-        click.echo(f"status: {_status(rule)}")
+        click.echo(f"status: {_status(rule, code)}")
         click.echo("")
         click.echo(rule.documentation() if rule else row["description"])
         return
     rows = []
     for c, row in catalog.iterrows():
-        rows.append((c, row["severity"], row["level"], row["data_element"], _status(registry.get(c)), row["title"]))
+        rows.append((c, row["severity"], row["level"], row["data_element"], _status(registry.get(c), c), row["title"]))
     if fmt == "csv":
         import csv
 
@@ -153,6 +180,17 @@ def generate(directory, agency_count, incidents, inject, seed, month):
 
 
 def _register_optional_commands() -> None:
+    from .commands.history import history
+
+    main.add_command(history)
+    try:
+        from .commands.batch import batch
+        from .commands.gaps import gaps
+    except ImportError:
+        pass
+    else:
+        main.add_command(batch)
+        main.add_command(gaps)
     try:
         from .commands.classify import classify
     except ImportError:
