@@ -105,3 +105,27 @@ def test_edits_whose_agency_column_is_missing_are_reported_not_checked(tmp_path)
     result = engine.run(sub, ctx)
     assert "173" in result.not_checked and "nibrs_start_date" in result.not_checked["173"]
     assert "173" not in set(result.findings["code"])
+
+
+def test_check_lists_master_file_agencies_that_sent_nothing_for_the_month(tmp_path):
+    from wibrs_check.generator.inject import build_month, write_month
+
+    month = build_month(oris=("WI0130100",), incidents_per_agency=2, codes=())
+    path = write_month(month, tmp_path / "month")[0]
+    agencies = FIXTURES / "agencies_small.csv"
+    runner = CliRunner()
+
+    out = runner.invoke(main, ["check", str(path), "--agencies", str(agencies), "--format", "json"])
+    import json
+
+    silent = json.loads(out.output)["nothing_sent"]
+    # Madison sent the file. Not expected to report: the inactive (before the month),
+    # historical and deleted agencies, and the one covered by another ORI.
+    assert sorted(r["ori"] for r in silent) == ["MNFBI0000", "WI0130200", "WI0560000"]
+    assert {r["month"] for r in silent} == {"2026-07"}
+
+    text = runner.invoke(main, ["check", str(path), "--agencies", str(agencies)]).output
+    assert "sent nothing for 2026-07" in text and "WI0130200  Middleton Police Department" in text
+
+    plain = runner.invoke(main, ["check", str(path), "--format", "json"]).output
+    assert json.loads(plain)["nothing_sent"] == []

@@ -231,3 +231,24 @@ def _boolean(path, values: pd.Series, lines: pd.Series, column: str) -> pd.Serie
     bad = ~key.isin(sorted(TRUE_WORDS | FALSE_WORDS))
     _first_bad(path, bad, values, lines, column, "is not yes/no (use true/false, yes/no, y/n or 1/0)")
     return key.isin(sorted(TRUE_WORDS))
+
+
+def sent_nothing(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """(ori, name, month) of every master-file agency that sent no report for a month the
+    checked files cover.
+
+    ``units`` is a report's unit list (one row per incident, arrest, zero report or summary
+    return, with ``ori``, ``sub_year``, ``sub_month``). The months are those the units carry;
+    which agencies are expected to report in a month is decided once, by
+    :func:`wibrs_check.gaps.expected_agencies` (inactive, covered and deleted agencies are
+    not expected).
+    """
+    from .gaps import UNKNOWN_MONTH, month_label, non_submitters
+
+    columns = ["ori", "name", "month"]
+    if agencies is None or not len(units):
+        return pd.DataFrame(columns=columns)
+    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
+    sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
+    months = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
+    return non_submitters(sent, agencies, months)[columns].reset_index(drop=True)

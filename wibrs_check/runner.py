@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import engine, findings as findings_mod
+from .agencies import sent_nothing
 from .context import Context
 from .model import Submission
 from .readers.flatfile import UnreadableInput, read_flat
@@ -105,10 +106,11 @@ def merge_parts(parts, ctx: Context) -> Report:
     found = pd.concat(all_findings, ignore_index=True) if all_findings else findings_mod.empty()
     summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(columns=engine.SUMMARY_COLUMNS)
     summary = with_agency_names(summary, ctx)
+    unit_rows = pd.concat(units, ignore_index=True) if units else empty_units()
     return Report(
         findings=found, summary=summary, files=files, not_checked=not_checked, raw_records=raw,
         fatal=fatal, rule_failures=failures, processed_on=ctx.today.strftime("%m/%d/%Y"),
-        units=pd.concat(units, ignore_index=True) if units else empty_units(),
+        units=unit_rows, nothing_sent=sent_nothing(unit_rows, ctx.agencies),
     )
 
 

@@ -23,6 +23,9 @@ class Report:
     # finding too, which the CI outputs list as passing test cases. Empty when the report
     # was built without them; writers then fall back to the units named in the findings.
     units: pd.DataFrame = field(default_factory=lambda: empty_units())
+    # Agencies of the master file (--agencies) that sent no report for a month the files
+    # cover: ori, name, month. Empty without an agency file.
+    nothing_sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["ori", "name", "month"]))
 
 
 UNIT_COLUMNS = ("file", "unit", "kind", "ori", "incident", "action", "sub_year", "sub_month", "line")

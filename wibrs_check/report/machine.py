@@ -29,6 +29,7 @@ def render_json(report: Report) -> str:
         "unreadable_files": report.fatal,
         "rule_failures": report.rule_failures,
         "summary": _records(report.summary),
+        "nothing_sent": _records(report.nothing_sent),
         "not_checked": [{"code": c, "needs": n} for c, n in sorted(report.not_checked.items())],
         "totals": totals(report),
         "columns": COLUMN_DOCS,

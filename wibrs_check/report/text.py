@@ -14,6 +14,7 @@ from .ci import field_span
 from .machine import totals
 
 WINDOW = 24  # characters of context either side of the field
+NOTHING_SENT_SHOWN = 10  # agencies named in the text report; JSON has all
 
 
 def _excerpt(raw: str, span: tuple[int, int]) -> list[str]:
@@ -23,6 +24,18 @@ def _excerpt(raw: str, span: tuple[int, int]) -> list[str]:
     text = raw.ljust(hi)[lo:hi]
     marker = " " * (start - 1 - lo) + "^" * (end - start + 1)
     return [f"        pos {lo + 1}-{hi}: |{text}|", f"        {' ' * len(f'pos {lo + 1}-{hi}: |')}{marker}"]
+
+
+def _nothing_sent(silent: pd.DataFrame) -> list[str]:
+    """The master-file agencies with no report for a month the files cover, a few by name."""
+    lines: list[str] = []
+    for month, group in silent.groupby("month", sort=True):
+        lines += ["", f"In the agency master file but sent nothing for {month}: {len(group):,} agencies"]
+        shown = group.head(NOTHING_SENT_SHOWN)
+        lines += [f"  {r.ori}  {r.name}".rstrip() for r in shown.itertuples(index=False)]
+        if len(group) > len(shown):
+            lines.append(f"  ... and {len(group) - len(shown):,} more (all of them: --format json, key nothing_sent)")
+    return lines
 
 
 def render(report: Report, show_records: bool = True) -> str:
@@ -45,6 +58,7 @@ def render(report: Report, show_records: bool = True) -> str:
         if "name" in report.summary.columns:
             cols.insert(1, "name")
         out.append(report.summary[cols].to_string(index=False))
+    out.extend(_nothing_sent(report.nothing_sent))
     if report.not_checked:
         out.append("")
         out.append("Not checked (the data they need was not given):")
