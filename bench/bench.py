@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Measure the code in this checkout, whatever an editable install elsewhere points at.
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-DEFAULT_FILE = Path("/work/shared/samples/HI0020000_2019-07_large.txt")
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "HI0020000_2019-07_large.txt"
 DEFAULT_GENERATE = 1_000_000
 # A fixed "today" so that date rules do not drift from run to run (generated data is 2026-07).
 TODAY = dt.date(2026, 8, 15)

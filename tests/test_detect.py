@@ -14,10 +14,11 @@ from wibrs_check.readers import detect
 from wibrs_check.readers.detect import UnsupportedFormat, detect_format, detect_format_bytes, read_any
 from wibrs_check.readers.flatfile import UnreadableInput
 
-SAMPLES = Path("/work/shared/samples")
-needs_samples = pytest.mark.skipif(not (SAMPLES / "HI_2019-11_burglary.xml").exists(), reason="needs /work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+needs_samples = pytest.mark.skipif(not (SAMPLES / "HI_2019-11_burglary.xml").exists(), reason="needs ../shared/samples")
 
 FLAT_RECORD = format_record(0, {"incident": "000000000000", "zero_month": "07", "zero_year": "2026", "action": "A"})
+EDS_RECORD = ("2026070000012IWI013010026-000001  1   13B   " + " " * 6 + "008053" + " " * 12).ljust(146)
 XML_DOC = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
            b'<nibrs:Submission xmlns:nibrs="http://fbi.gov/cjis/nibrs/2019"/>\n')
 
@@ -37,6 +38,10 @@ XML_DOC = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
     (b"hello world\n", "unknown"),
     (b"", "unknown"),
     (b"   \n\n", "unknown"),
+    (EDS_RECORD.encode() + b"\r\n" + EDS_RECORD.encode() + b"\r\n", "eds"),
+    (b"              999999999                       FBI PROCESSED ON 03/23/16\r\n", "eds"),
+    # a flat record has its action letter at position 6, so 146 characters alone are not an EDS
+    (("0146" + "1I" + "x" * 140).encode() + b"\n", "flat"),
 ])
 def test_detect_format_by_first_bytes(head, expected):
     assert detect_format_bytes(head) == expected
@@ -118,3 +123,33 @@ def test_read_any_sbr_uses_the_sbr_reader_when_installed(tmp_path, monkeypatch):
 def test_detect_module_imports_no_sbr_reader_eagerly():
     importlib.reload(detect)
     assert "read_sbr" not in vars(detect)
+
+
+def test_an_error_data_set_is_refused_with_a_clear_message(tmp_path):
+    from wibrs_check.readers.flatfile import UnreadableInput
+    from wibrs_check.report.eds import trailer
+
+    path = tmp_path / "reply.eds"
+    path.write_text(EDS_RECORD + "\r\n" + trailer("07/15/2026") + "\r\n")
+    assert detect_format(path) == "eds"
+    with pytest.raises(UnreadableInput, match="FBI Error Data Set"):
+        read_any(path)
+
+
+@needs_samples
+def test_the_fbi_error_data_set_sample_is_recognised():
+    assert detect_format(SAMPLES / "fbi-processed" / "MN_2016-02_fbi_eds.txt") == "eds"
+    assert detect_format(SAMPLES / "fbi-processed" / "MN_2016-02_submission.txt") == "flat"
+
+
+def test_check_refuses_an_error_data_set_with_exit_2_and_names_the_file_once(tmp_path):
+    from click.testing import CliRunner
+
+    from wibrs_check.cli import main
+    from wibrs_check.report.eds import trailer
+
+    path = tmp_path / "reply.txt"
+    path.write_text(EDS_RECORD + "\r\n" + trailer("07/15/2026") + "\r\n")
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stderr.count(str(path)) == 1 and "not a submission" in result.stderr

@@ -29,12 +29,12 @@ from wibrs_check.readers.xml import (merge_xsd_problems, read_xml, read_xml_byte
                                      validate_against_xsd)
 from wibrs_check.testing import lines as record_lines
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLES = SHARED / "samples"
 IEPD = SHARED / "reference" / "nibrs-iepd-2019.1"
 XSD_DIR = IEPD / "base-xsd"
-needs_samples = pytest.mark.skipif(not (SAMPLES / "HI_2019-11_burglary.xml").exists(), reason="needs /work/shared/samples")
-needs_iepd = pytest.mark.skipif(not (IEPD / "iep-sample").exists(), reason="needs the NIBRS IEPD in /work/shared")
+needs_samples = pytest.mark.skipif(not (SAMPLES / "HI_2019-11_burglary.xml").exists(), reason="needs ../shared/samples")
+needs_iepd = pytest.mark.skipif(not (IEPD / "iep-sample").exists(), reason="needs the NIBRS IEPD in ../shared/reference")
 
 XML_CODES = [f"XML{n:02d}" for n in range(1, 13)]
 # Columns that legitimately differ between the two formats.

@@ -37,7 +37,8 @@ def check_file(path: Path, ctx: Context, options: Options) -> tuple[engine.Resul
     try:
         sub = read_submission(path)
     except (UnreadableInput, OSError) as exc:
-        return None, str(exc)
+        message = str(exc)  # readers name the file; the report puts the path in front itself
+        return None, message.removeprefix(f"{path}: ")
     if options.xsd_dir is not None and sub.format == "xml":
         from .readers.xml import merge_xsd_problems, validate_against_xsd
 

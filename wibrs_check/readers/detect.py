@@ -7,6 +7,11 @@ The decision looks only at the first non-blank bytes, never at the file name:
   level 0-7: the NIBRS flat file;
 * a CSV header line naming an ``ori`` column and a ``form`` or ``line`` column: a summary
   (SBR) return;
+* 146-character records that begin with 13 digits (year, month, record number), or the
+  trailer of ORI 999999999: an FBI Error Data Set, the FBI's reply to a submission (``eds``).
+  It is recognised so that it is refused with a clear message instead of being read as a
+  flat file whose every record is in error (a flat record has its action letter at
+  position 6, where an EDS record has a digit of the month);
 * anything else: ``unknown``. :func:`read_any` reads unknown content with the flat-file
   reader, which is built to take any bytes and explain, record by record, what it could not
   place (and reports an empty file as such).
@@ -16,14 +21,16 @@ from __future__ import annotations
 
 import csv
 import importlib
+import re
 from pathlib import Path
 
 from ..model import Submission
 from .flatfile import UnreadableInput, read_flat
 from .xml import read_xml
 
-FORMATS = ("flat", "xml", "sbr", "unknown")
+FORMATS = ("flat", "xml", "sbr", "eds", "unknown")
 _SNIFF_BYTES = 64 * 1024
+EDS_RECORD_LENGTH = 146  # spec 6.9; report/eds.py writes the same
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
@@ -38,8 +45,19 @@ def _sniff_text(head: bytes) -> str:
     return head.decode("latin-1")
 
 
+_EDS_RECORD = re.compile(r"\d{13}[A-Z ]")
+_EDS_TRAILER = re.compile(r"^ {14}999999999", re.MULTILINE)
+
+
+def _is_error_data_set(text: str) -> bool:
+    lines = [line.rstrip("\r") for line in text.split("\n")[:-1] if line.strip()][:20]  # complete lines only
+    if _EDS_TRAILER.search(text):
+        return True
+    return bool(lines) and all(len(line) == EDS_RECORD_LENGTH and _EDS_RECORD.match(line) for line in lines)
+
+
 def detect_format_bytes(head: bytes) -> str:
-    """``flat``, ``xml``, ``sbr`` or ``unknown`` for the first bytes of a file."""
+    """``flat``, ``xml``, ``sbr``, ``eds`` or ``unknown`` for the first bytes of a file."""
     text = _sniff_text(head)
     stripped = text.lstrip(" \t\r\n\f\v\x00")
     if not stripped:
@@ -47,6 +65,8 @@ def detect_format_bytes(head: bytes) -> str:
     if stripped.startswith("<"):
         return "xml"
     first = stripped.splitlines()[0] if stripped else ""
+    if _is_error_data_set(text):
+        return "eds"
     if len(first) >= 5 and first[:4].isdigit() and first[4] in "01234567":
         return "flat"
     try:
@@ -76,6 +96,11 @@ def read_any(path: str | Path) -> Submission:
     :class:`UnsupportedFormat` for a summary (SBR) file when no SBR reader is installed.
     """
     kind = detect_format(path)
+    if kind == "eds":
+        raise UnreadableInput(
+            f"{path}: this is an FBI Error Data Set (the FBI's list of errors in a submission), "
+            "not a submission; check the file that was sent to the FBI"
+        )
     if kind == "xml":
         return read_xml(path)
     if kind == "sbr":
