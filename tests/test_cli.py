@@ -48,6 +48,18 @@ def test_rules_lists_every_catalogued_number():
     assert "of 303 FBI edit numbers implemented" in result.output
 
 
+def test_every_catalogued_code_has_a_status_other_than_not_implemented():
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run("rules", "--format", "csv").output)))
+    assert len(rows) > 303
+    assert [r["code"] for r in rows if r["status"] == "not yet implemented"] == []
+    statuses = {r["code"]: r["status"] for r in rows}
+    assert statuses["IO01"].startswith("reported for each file that cannot be read")
+    assert statuses["GAP02"].startswith("agency-level signal")
+
+
 def test_rules_code_prints_documentation():
     result = run("rules", "170")
     assert result.exit_code == 0

@@ -105,9 +105,17 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     sys.exit(2 if committer and committer.failed else exit_code(report, strict))
 
 
+# Catalogued codes that are not record rules: how they are reported instead.
+SECTION_STATUS = {
+    "gap": "agency-level signal (batch, gaps)",
+    "file": "reported for each file that cannot be read (unreadable files; exit code 2)",
+}
+
+
 def _status(rule, code: str = "") -> str:
-    if rule is None and code in spec.edit_catalog().index and spec.edit_catalog().loc[code, "section"] == "gap":
-        return "agency-level signal (batch, gaps)"
+    section = spec.edit_catalog().loc[code, "section"] if code in spec.edit_catalog().index else ""
+    if rule is None and section in SECTION_STATUS:
+        return SECTION_STATUS[section]
     if rule is None:
         return "not yet implemented"
     if not rule.checks:
