@@ -224,10 +224,10 @@ def profile_worker(path: Path, top: int, with_cprofile: bool) -> None:
     wrapped = []
 
     def timing(rule, check):
-        def timed_check(s, c):
+        def timed_check(*args):  # (sub, ctx), or (sub, ctx, findings) for a finding-level rule
             v0, t0 = view_total[0], clock()
             try:
-                return check(s, c)
+                return check(*args)
             finally:
                 entry = rules.setdefault(rule.code, {"code": rule.code, "seconds": 0.0, "own": 0.0, "checks": len(rule.checks),
                                                      "module": check.__module__.rsplit(".", 1)[-1]})
@@ -236,7 +236,7 @@ def profile_worker(path: Path, top: int, with_cprofile: bool) -> None:
                 entry["own"] += elapsed - (view_total[0] - v0)
 
         timed_check.__name__ = check.__name__
-        for name in ("rule_code", "rule_level", "rule_column"):
+        for name in ("rule_code", "rule_level", "rule_column", "rule_needs"):
             setattr(timed_check, name, getattr(check, name, None))
         return timed_check
 
