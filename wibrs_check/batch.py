@@ -442,7 +442,7 @@ def agency_summary(report: Report, evidence: pd.DataFrame, ctx: Context, months:
     rows: list[dict] = []
     if len(s) and len(evidence):
         ev = evidence[["file", "ori", "month", "incidents_rejected", "ht_flags"]]
-        merged = s.merge(ev, on=["file", "ori"], how="left")
+        merged = s.drop(columns="ht_flags", errors="ignore").merge(ev, on=["file", "ori"], how="left")
         merged["month"] = merged["month"].fillna(gaps_mod.UNKNOWN_MONTH)
         for column in ("incidents_rejected", "ht_flags"):
             merged[column] = merged[column].fillna(0).astype(int)

@@ -272,6 +272,9 @@ def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
     per_ori["accepted"] = per_ori["units"] - per_ori["rejected"]
     for severity, name in (("error", "errors"), ("warning", "warnings"), ("flag", "flags")):
         per_ori[name] = found[found["severity"] == severity].groupby("ori").size().reindex(per_ori.index, fill_value=0)
+    # trafficking flags (HT...), the part of "flags" state staff follow up agency by agency
+    per_ori["ht_flags"] = found[found["code"].astype(str).str.startswith("HT")].groupby("ori").size().reindex(
+        per_ori.index, fill_value=0)
     top = found[found["severity"] == "error"].groupby("ori")["code"].agg(
         lambda c: " ".join(f"{k}x{v}" for k, v in c.value_counts().head(3).items()))
     per_ori["top_errors"] = top.reindex(per_ori.index).fillna("")
@@ -282,7 +285,7 @@ def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
 
 SUMMARY_COLUMNS = (
     "file", "format", "ori", "records", "units", "incidents", "deletes", "group_b", "zero_reports",
-    "accepted", "rejected", "errors", "warnings", "flags", "top_errors", "layout", "sbr_returns",
+    "accepted", "rejected", "errors", "warnings", "flags", "top_errors", "layout", "sbr_returns", "ht_flags",
 )
 
 

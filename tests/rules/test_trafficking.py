@@ -147,6 +147,13 @@ def test_juvenile_buyer_of_an_adult_provider_is_not_flagged():
     assert fired(sub, "HT02") == []
 
 
+def test_juvenile_arrested_for_buying_in_a_40a_only_incident_is_not_flagged():
+    """No 40C offense segment, but the 16-year-old offender was arrested for 40C: the buyer."""
+    sub = prostitution("16", arrestee("16", "40C"))
+    assert fired(sub, "HT01") == []
+    assert fired(sub, "HT02") == []
+
+
 def test_HT01_fires_on_40a_arrestee_even_when_the_incident_holds_40C():
     sub = submission(ADMIN, offense("40A"), offense("40C"), society_victim("40A", "40C"),
                      offender("16"), offender("40", seq="02", sex="M"), arrestee("16", "40A"))
@@ -178,6 +185,42 @@ def test_HT02_fires_on_a_juvenile_arrested_for_40a_in_a_buyer_incident():
     assert fired(sub, "HT02") == [(6, "47")]
     assert "arrestee 01 age 16, arrested for 40A" in detail(sub, "HT02")
     assert errors(sub) == []
+
+
+def test_HT02_fires_on_a_juvenile_recorded_as_victim_of_the_purchase():
+    """The agency put the juvenile in as a person victim of the 40C: the FBI rejects that
+    (465), and the flag says where the juvenile belongs."""
+    sub = submission(ADMIN, offense("40C"), society_victim("40C"), person_victim("40C", "15"), offender("35", sex="M"))
+    assert fired(sub, "HT02") == [(4, "26")]
+    assert detail(sub, "HT02").endswith("(victim 002 age 15, victim of 40C)")
+    assert "465" in errors(sub)
+
+
+def test_HT01_fires_on_a_juvenile_recorded_as_victim_of_the_40a():
+    sub = submission(ADMIN, offense("40A"), person_victim("40A", "1517", seq="001"), offender("00"))
+    assert fired(sub, "HT01") == [(3, "26")]
+    assert detail(sub, "HT01").endswith("(victim 001 age range 15-17, victim of 40A)")
+    assert fired(sub, "HT02") == []
+
+
+def test_a_victim_of_both_a_sex_offense_and_the_purchase_is_named_once():
+    sub = submission(ADMIN, offense("40C"), offense("36B"), society_victim("40C"),
+                     person_victim("36B", "15", de24_2="40C"), offender("35", sex="M"))
+    assert detail(sub, "HT02").endswith("(victim 002 age 15, victim of 36B)")
+
+
+@pytest.mark.parametrize("age", ["25", "00", "1619"])
+def test_HT02_does_not_fire_on_an_adult_or_unknown_victim_of_the_purchase(age):
+    sub = submission(ADMIN, offense("40C"), society_victim("40C"), person_victim("40C", age), offender("35", sex="M"))
+    assert fired(sub, "HT02") == []
+
+
+@pytest.mark.parametrize("age,shown", [("NB", "age NB (1-6 days old)"), ("BB", "age BB"), ("0917", "age range 09-17")])
+def test_HT02_counts_special_codes_and_ranges_under_18_and_says_so(age, shown):
+    sub = submission(ADMIN, offense("40C"), offense("11A"), society_victim("40C"), person_victim("11A", age),
+                     offender("35", sex="M"))
+    assert fired(sub, "HT02") == [(5, "26")]
+    assert f"(victim 002 {shown}" in detail(sub, "HT02")
 
 
 @pytest.mark.parametrize("age", ["25", "00", "1619"])
@@ -268,59 +311,100 @@ def test_agency_summary_counts_flags():
     summary = engine.agency_summary(sub, result.findings)
     row = summary.set_index("ori").loc["WI0130100"]
     assert row["flags"] == 1
+    assert row["ht_flags"] == 1
     assert row["rejected"] == 0  # a flag does not reject the incident
 
 
+def test_agency_summary_counts_trafficking_flags_per_agency():
+    other = {"ori": "WI0400000"}
+    sub = submission(ADMIN, offense("40A"), society_victim("40A"), offender("16"),
+                     (1, {**other, **ADMIN[1], "incident": "26-000102"}),
+                     (2, {**other, **offense("40A")[1], "incident": "26-000102"}),
+                     (4, {**other, **society_victim("40A")[1], "incident": "26-000102"}),
+                     (5, {**other, **offender("30")[1], "incident": "26-000102"}))
+    summary = engine.agency_summary(sub, engine.run(sub).findings).set_index("ori")
+    assert summary["ht_flags"].to_dict() == {"WI0130100": 1, "WI0400000": 0}
+
+
 # ---------------------------------------------------------------------------------------
-# A generated Wisconsin month with planted cases and look-alikes
+# A generated Wisconsin month with planted cases and look-alikes, as flat files and as XML
+
+KEY = ["file", "record", "incident", "code", "data_element"]
+
+
+def _ht_rows(findings: pd.DataFrame) -> set[tuple]:
+    flags = findings[findings["code"].str.startswith("HT")]
+    return set(flags[KEY].astype(str).itertuples(index=False, name=None))
 
 
 @pytest.fixture(scope="module")
 def planted_month(tmp_path_factory):
     from wibrs_check.generator.inject import build_month, write_month
     from wibrs_check.generator.inject_trafficking import plant_lookalikes
+    from wibrs_check.generator.xml_writer import write_xml
+    from wibrs_check.readers.flatfile import read_flat
     from wibrs_check.runner import Options, build_report
 
-    month = build_month(seed=19, oris=("WI0130100", "WI0400000", "WI0640000"), incidents_per_agency=55,
+    month = build_month(seed=19, oris=("WI0130100", "WI0400000", "WI0640000"), incidents_per_agency=30,
                         codes=("HT01", "HT02", "HT03"))
     lookalikes = plant_lookalikes(month, seed=19)
     paths = write_month(month, tmp_path_factory.mktemp("ht_month"))
-    report = build_report(paths, Context(today=dt.date(2026, 8, 15)), Options())
-    found = report.findings.assign(file=report.findings["file"].str.rsplit("/", n=1).str[-1])
-    return month, lookalikes, found
+    xml_paths = [write_xml(read_flat(path), path.with_suffix(".xml")) for path in paths]
+    ctx = Context(today=dt.date(2026, 8, 15))
+
+    def findings(files):
+        report = build_report(files, ctx, Options())
+        return report.findings.assign(file=report.findings["file"].str.rsplit("/", n=1).str[-1])
+
+    flat = findings(paths)
+    xml = findings(xml_paths)
+    return month, lookalikes, flat, xml.assign(file=xml["file"].str.replace(".xml", ".txt", regex=False))
+
+
+def test_exactly_the_planted_cases_are_flagged(planted_month):
+    """Every planted case at its record and data element, and not one HT flag more."""
+    month, _, found, _ = planted_month
+    planted = month.expected[month.expected["code"].str.startswith("HT")]
+    assert set(planted["code"]) == {"HT01", "HT02", "HT03"}
+    assert len(planted) == 7
+    assert _ht_rows(found) == set(planted[KEY].astype(str).itertuples(index=False, name=None))
+
+
+def test_the_xml_month_gives_the_same_flags_and_messages(planted_month):
+    _, _, flat, xml = planted_month
+    columns = [*KEY, "message"]
+    flags = [f[f["code"].str.startswith("HT")][columns].sort_values(KEY).reset_index(drop=True) for f in (flat, xml)]
+    assert len(flags[0]) == 7
+    pd.testing.assert_frame_equal(flags[0], flags[1])
+
+
+def test_no_lookalike_and_no_clean_incident_is_flagged(planted_month):
+    from wibrs_check.generator.inject_trafficking import LOOKALIKES
+
+    month, lookalikes, found, xml = planted_month
+    assert len(lookalikes) == len(LOOKALIKES) == 8
+    for frame in (found, xml):
+        flags = frame[frame["code"].str.startswith("HT")]
+        assert not _keys(flags).isin(set(_keys(lookalikes))).any(), flags
+        clean = set(month.clean_units["file"] + "|" + month.clean_units["incident"])
+        assert not _keys(flags).isin(clean).any(), flags
 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
     return frame["file"] + "|" + frame["incident"]
 
 
-def test_every_planted_case_is_flagged_where_expected(planted_month):
-    month, _, found = planted_month
-    planted = month.expected[month.expected["code"].str.startswith("HT")]
-    assert set(planted["code"]) == {"HT01", "HT02", "HT03"}
-    missing = []
-    for row in planted.itertuples(index=False):
-        hits = found[(found["file"] == row.file) & (found["incident"] == row.incident) & (found["code"] == row.code)
-                     & (found["record"] == row.record) & (found["data_element"] == row.data_element)]
-        if hits.empty:
-            missing.append(row)
-    assert not missing, missing
-
-
-def test_no_lookalike_and_no_clean_incident_is_flagged(planted_month):
-    month, lookalikes, found = planted_month
-    flags = found[found["code"].str.startswith("HT")]
-    assert len(lookalikes) >= 4
-    assert not _keys(flags).isin(set(_keys(lookalikes))).any(), flags
-    clean = set(month.clean_units["file"] + "|" + month.clean_units["incident"])
-    assert not _keys(flags).isin(clean).any(), flags
-    planted = set(_keys(month.expected))
-    assert _keys(flags).isin(planted).all()
-
-
 def test_planted_juvenile_cases_and_lookalikes_are_otherwise_clean(planted_month):
-    month, lookalikes, found = planted_month
+    month, lookalikes, found, _ = planted_month
     juvenile = month.expected[month.expected["code"].isin(["HT01", "HT02"])]
     keys = set(_keys(juvenile)) | set(_keys(lookalikes))
     bad = found[_keys(found).isin(keys) & (found["severity"] != "flag")]
     assert bad.empty, bad[["file", "incident", "code", "message"]]
+
+
+def test_planted_messages_name_the_person_and_age(planted_month):
+    _, _, found, _ = planted_month
+    juvenile = found[found["code"].isin(["HT01", "HT02"])]
+    assert len(juvenile) == 5
+    assert juvenile["message"].str.contains(r"\((?:offender|arrestee|victim) \d+ age (?:range )?\d", regex=True).all()
+    assert juvenile["message"].str.contains("64A").all()

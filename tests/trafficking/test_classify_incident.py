@@ -64,6 +64,10 @@ CASES = {
     "26-000006": incident("26-000006", off("40A"), society("40A"), offender("30"), offender("00", "02")),
     # 40B with an adult victim of 11D: nothing about the provider.
     "26-000007": incident("26-000007", off("40B"), off("11D"), society("40B"), person("11D", "25", "002"), offender("30")),
+    # 40A only, the 16-year-old offender arrested for buying (40C): the age says nothing of the provider.
+    "26-000009": incident("26-000009", off("40A"), society("40A"), offender("16"), arrestee("16", "40C")),
+    # 40C with the juvenile recorded as a person victim of the purchase (FBI error 465).
+    "26-000008": incident("26-000008", off("40C"), society("40C"), person("40C", "15", "002"), offender("35")),
 }
 
 
@@ -126,6 +130,16 @@ def test_an_offender_of_unknown_age_leaves_the_age_to_ask(sub):
 
 def test_adult_sex_offense_victim_says_nothing_of_the_provider(sub):
     assert known(sub, "26-000007") == {"buyer_or_organizer": True}
+
+
+def test_juvenile_recorded_as_victim_of_the_purchase_answers_everything(sub):
+    facts = facts_from_incident(sub, "26-000008")
+    assert facts.known == {"buyer_or_organizer": True, "provider_real_person": True, "provider_over_17": False}
+    assert {f.fact: f for f in facts.filled}["provider_over_17"].evidence.startswith("victim 002 age 15, victim of 40C")
+
+
+def test_an_arrest_for_buying_keeps_the_offender_age_out(sub):
+    assert known(sub, "26-000009") == {"provider_real_person": True}
 
 
 def test_unknown_incident_raises(sub):
@@ -204,3 +218,29 @@ def test_command_rejects_incomplete_or_mixed_options(flat_file, args):
     args = [str(flat_file) if a == "FILE" else a for a in args]
     result = run(*args)
     assert result.exit_code == 2, result.output
+
+
+def test_planted_cases_of_a_generated_month_ask_only_what_the_records_cannot_answer(tmp_path):
+    """HT01 cases (40A, juvenile provider) leave only the buyer to ask; HT02 cases (40B/40C
+    with a juvenile provider) answer everything; a juvenile buyer leaves the provider to ask."""
+    from wibrs_check.generator.inject import build_month, write_month
+    from wibrs_check.generator.inject_trafficking import plant_lookalikes
+
+    month = build_month(seed=5, oris=("WI0130100",), incidents_per_agency=3, codes=("HT01", "HT02"))
+    lookalikes = plant_lookalikes(month, seed=5)
+    path = write_month(month, tmp_path)[0]
+    planted = month.expected.drop_duplicates("incident")
+    assert len(planted) == 5
+    for case in planted.itertuples(index=False):
+        replies = "y\n" if case.code == "HT01" else ""
+        result = run(str(path), "--incident", case.incident, input=replies)
+        assert result.exit_code == 0, result.output
+        assert result.output.count("[y/n") == (1 if case.code == "HT01" else 0), result.output
+        assert "provider_over_17 = no" in result.output
+        assert "[sex_trafficking]" in result.output
+    buyer = lookalikes.loc[lookalikes["name"] == "juvenile 40C buyer", "incident"].iloc[0]
+    result = run(str(path), "--incident", buyer, input="y\nn\n")
+    assert result.exit_code == 0, result.output
+    assert "buyer_or_organizer = yes" in result.output
+    assert result.output.count("[y/n") == 2  # real provider? over 17? - the buyer's age says nothing
+    assert "[sex_trafficking]" in result.output

@@ -329,15 +329,20 @@ def test_answers_file_matches_interactive_runs(kind, suffix, tmp_path, raw_chart
     path = WRITERS[kind](tmp_path / f"cases{suffix}")
     result = run(["--answers", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    from_file = {r["case"]: r["verdict"] for r in json.loads(result.output)}
+    records = json.loads(result.output)
+    from_file = {r["case"]: r["verdict"] for r in records}
+    file_paths = {r["case"]: [(s["fact"], s["answer"]) for s in r["path"]] for r in records}
 
-    from_prompts = {}
+    from_prompts, prompt_paths = {}, {}
     for name, (answers, _) in SEED_EXAMPLES.items():
         interactive = run([], input=replies_for(raw_chart, answers))
         assert interactive.exit_code == 0, interactive.output
         from_prompts[name] = interactive_verdict(interactive.output)
+        prompt_paths[name] = [(fact, answer == "yes") for answer, fact in
+                              re.findall(r"-> (yes|no)  \((\w+)\)", interactive.output)]
 
     assert from_file == from_prompts == {k: v[1] for k, v in SEED_EXAMPLES.items()}
+    assert file_paths == prompt_paths == {k: list(v[0].items()) for k, v in SEED_EXAMPLES.items()}
 
 
 def test_json_output_fields(tmp_path):
@@ -449,6 +454,11 @@ def test_other_replies_are_asked_again():
     assert "Please answer y or n" in result.output
     assert interactive_verdict(result.output) == "not_trafficking"
     assert result.output.count("\n1. Was a real person") == 3  # asked three times
+
+
+def test_interactive_says_how_to_answer_first():
+    result = run([], input="n\n")
+    assert result.output.index("? shows what") < result.output.index("1. Was a real person")
 
 
 def test_interactive_prints_explanation_and_path(chart):

@@ -404,8 +404,13 @@ def classify(file: Path | None, incident_number: str | None, ori: str | None, an
         raise click.exceptions.Exit(1)
 
 
+INTRO = ("Is it sex trafficking for UCR? The state's flowchart, one question at a time.\n"
+         "Answer y or n; ? shows what the question's key terms mean. Ctrl-D stops.")
+
+
 def _interactive(chart: Flowchart, fmt: str) -> None:
     to_stderr = fmt == "json"
+    click.echo(INTRO, err=to_stderr)
     counter = iter(range(1, 1000))
 
     def ask(question: Question) -> bool:

@@ -3,8 +3,9 @@
 Injections (registered with :func:`~wibrs_check.generator.inject.injection`) turn a clean
 generated incident into a case that must be flagged. Look-alikes (registered here with
 :func:`lookalike`) are incidents that resemble one but must raise no HT flag: a juvenile
-buyer, an adult provider, an age range across 18, a clean 64A incident, an adult victim of a
-sex offense in a 40B incident. :func:`plant_lookalikes` adds one of each to a generated
+buyer (in a 40C incident, or arrested for 40C in a 40A incident), an adult provider, an age
+range across 18, an unknown age, a clean 64A incident, an adult victim of a sex offense in a
+40B incident. :func:`plant_lookalikes` adds one of each to a generated
 month and says where they are.
 
 The planted juvenile cases are otherwise clean (every FBI edit passes), except HT03's, which
@@ -183,6 +184,12 @@ def juvenile_buyer_of_adult(incident, rng):
     _offender(incident, "24")
     _add_offender(incident, "17")
     _arrestee(incident, "17", charge="40C")
+
+
+@lookalike("juvenile arrested for 40C in a 40A-only incident", offense="40A")
+def juvenile_buyer_in_prostitution_incident(incident, rng):
+    _offender(incident, "16")
+    _arrestee(incident, "16", charge="40C")
 
 
 @lookalike("adult 40A provider (18)", offense="40A")

@@ -54,7 +54,8 @@ def render(report: Report, show_records: bool = True) -> str:
     if len(report.summary):
         out.append("")
         out.append("By agency:")
-        cols = ["ori", "records", "units", "accepted", "rejected", "errors", "warnings", "flags", "top_errors", "layout"]
+        cols = ["ori", "records", "units", "accepted", "rejected", "errors", "warnings", "flags", "ht_flags", "top_errors",
+                "layout"]
         if "name" in report.summary.columns:
             cols.insert(1, "name")
         out.append(report.summary[cols].to_string(index=False))

@@ -6,9 +6,10 @@ against society with a victim of type S and no age, so the juvenile shows elsewh
 incident. No FBI edit covers this; these flags (severity ``flag``, catalogued in
 ``schemas/own_codes_ht.csv``) point the agency at the cases to re-classify:
 
-* HT01: a 40A incident with a juvenile offender or arrestee (a juvenile provider);
+* HT01: a 40A incident with a juvenile offender or arrestee (a juvenile provider), or with
+  a person victim under 18 connected to the 40A;
 * HT02: a 40B/40C incident with a juvenile provider elsewhere in the record: a person victim
-  under 18 of a sex offense, or an arrestee under 18 charged with 40A;
+  under 18 of a sex offense or of the 40B/40C itself, or an arrestee under 18 charged with 40A;
 * HT03: a 64A/64B incident with errors, so it will be rejected and never counted. This one
   is a finding-level rule: it reads the other rules' findings (see ``findings_rule``).
 
@@ -29,6 +30,7 @@ from .registry import findings_rule, rule
 
 PROVIDING = "40A"  # prostitution: the provider's offense
 PROMOTING, PURCHASING = "40B", "40C"
+PROSTITUTION = (PROVIDING, PROMOTING, PURCHASING)
 TRAFFICKING = ("64A", "64B")
 SEX_OFFENSES = ("11A", "11B", "11C", "11D", "36A", "36B")
 OFFENSES_OF_INTEREST = (PROVIDING, PROMOTING, PURCHASING, *TRAFFICKING, *SEX_OFFENSES)
@@ -127,15 +129,21 @@ def _with_offenses(sub, people: pd.DataFrame) -> pd.DataFrame:
     return people.assign(**{code: flags[code].to_numpy(dtype=bool) for code in OFFENSES_OF_INTEREST})
 
 
-def sex_offense_victims(sub) -> pd.DataFrame:
-    """Person victims (type I) connected to a sex offense: their rows of :func:`person_ages`
-    plus ``sex_offenses`` (the connected sex offense codes, joined with '/')."""
+def _person_victims_of(sub, offenses: tuple[str, ...]) -> pd.DataFrame:
+    """Person victims (type I) connected (data element 24) to one of ``offenses``: their rows
+    of :func:`person_ages` plus ``victim_of`` (those connected codes, joined with '/')."""
     links = p.victim_offenses(sub)
-    links = links[links["offense"].isin(SEX_OFFENSES)]
+    links = links[links["offense"].isin(offenses)]
     codes = links.groupby("rid")["offense"].agg(lambda c: "/".join(sorted(set(c))))
     people = person_ages(sub)
     victims = people[(people["level"] == 4) & (people["victim_type"] == "I") & people["rid"].isin(codes.index)]
-    return victims.assign(sex_offenses=codes.reindex(victims["rid"].to_numpy()).to_numpy(dtype=object))
+    return victims.assign(victim_of=codes.reindex(victims["rid"].to_numpy()).to_numpy(dtype=object))
+
+
+def sex_offense_victims(sub) -> pd.DataFrame:
+    """Person victims (type I) connected to a sex offense: their rows of :func:`person_ages`
+    plus ``sex_offenses`` (the connected sex offense codes, joined with '/')."""
+    return _person_victims_of(sub, SEX_OFFENSES).rename(columns={"victim_of": "sex_offenses"})
 
 
 def juvenile_provider_evidence(sub) -> pd.DataFrame:
@@ -151,22 +159,30 @@ def juvenile_provider_evidence(sub) -> pd.DataFrame:
         young = people["juvenile"] & ~people["64A"]
         buyer_side = people["charge"].isin([PROMOTING, PURCHASING])
         # HT01: 40A incident. An offender counts unless the incident also holds a purchase
-        # (40C): then the juvenile may be the buyer. An arrestee counts unless charged as
-        # buyer or promoter.
-        offender = young & (people["role"] == "offender") & people[PROVIDING] & ~people[PURCHASING]
+        # (a 40C offense, or someone arrested for 40C): then the juvenile may be the buyer.
+        # An arrestee counts unless charged as buyer or promoter.
+        buyer_arrested = people["unit"].isin(people.loc[people["charge"] == PURCHASING, "unit"])
+        purchase = people[PURCHASING] | buyer_arrested
+        offender = young & (people["role"] == "offender") & people[PROVIDING] & ~purchase
         arrestee = young & (people["role"] == "arrestee") & people[PROVIDING] & ~buyer_side
         # HT02: 40B/40C incident without 40A: an arrestee under 18 charged with 40A.
         organised = people[PROMOTING] | people[PURCHASING]
         charged = young & (people["role"] == "arrestee") & organised & ~people[PROVIDING] & (people["charge"] == PROVIDING)
         parts = [people[offender | arrestee].assign(code="HT01"), people[charged].assign(code="HT02")]
-        victims = _with_offenses(s, sex_offense_victims(s))
+        victims = _with_offenses(s, _person_victims_of(s, SEX_OFFENSES))
         victims = victims[victims["juvenile"] & ~victims["64A"] & (victims[PROMOTING] | victims[PURCHASING])]
         parts.append(victims.assign(code="HT02"))
-        out = pd.concat(parts, ignore_index=True)
+        # Both: a person victim under 18 connected to the prostitution offense itself. The
+        # agency recorded the juvenile provider as a victim (FBI error 465: a crime against
+        # society has a victim of type S); 64A is where such a victim belongs.
+        recorded = _with_offenses(s, _person_victims_of(s, PROSTITUTION))
+        recorded = recorded[recorded["juvenile"] & ~recorded["64A"]]
+        parts.append(recorded.assign(code=np.where(recorded[PROVIDING], "HT01", "HT02")))
+        out = pd.concat(parts, ignore_index=True).reindex(columns=[*parts[0].columns, "victim_of"])
+        out = out.drop_duplicates(["rid", "code"])  # a victim of both 36B and 40C: once
         text = out["role"] + " " + out["seq"] + " " + out["age_text"]
         text = text.where(out["role"] != "arrestee", text + ", arrested for " + out["charge"])
-        if "sex_offenses" in out.columns:
-            text = text.where(out["sex_offenses"].isna(), text + ", victim of " + out["sex_offenses"].fillna(""))
+        text = text.where(out["victim_of"].isna(), text + ", victim of " + out["victim_of"].fillna(""))
         return out.assign(evidence=text).sort_values(["unit", "level", "rid"], kind="stable").reset_index(drop=True)
 
     return sub.derived("trafficking.juvenile_evidence", build)
@@ -192,14 +208,19 @@ def juvenile_provider_in_prostitution(sub, ctx):
     provider. For UCR anyone under 18 who gives a sex act for something of value is a victim
     of sex trafficking (64A), whatever they were charged with.
 
-    A juvenile offender counts unless the incident also holds purchasing (40C), where the
-    juvenile may be the buyer; a juvenile arrestee counts unless arrested for 40B or 40C
-    (a juvenile buyer or promoter is not a provider). Ages: an exact age under 18, or an
-    age range entirely under 18 (1517); unknown (00) and ranges across 18 do not count.
-    Incidents that already hold 64A are not flagged.
+    A juvenile offender counts unless the incident also holds purchasing (a 40C offense or
+    an arrest for 40C), where the juvenile may be the buyer; a juvenile arrestee counts unless arrested for 40B or 40C
+    (a juvenile buyer or promoter is not a provider). A person victim (type I) under 18
+    connected to the 40A counts too: the agency tried to record the juvenile as a victim,
+    which a crime against society does not allow (FBI error 465). Ages: an exact age under
+    18, or an age range entirely under 18 (1517); unknown (00) and ranges across 18 do not
+    count. Incidents that already hold 64A are not flagged.
 
     Re-classify the incident as 64A and add the juvenile as a victim of type I (individual)
-    with their age. The message names the person and age that raised the flag.
+    with their age. The message names the person and age that raised the flag. Not when
+    nobody real bought or arranged the act (a juvenile offering sex to an undercover officer
+    posing as a customer): that is not reportable as trafficking. ``wibrs-check classify
+    FILE --incident N`` asks what the record cannot tell.
     """
     evidence = juvenile_provider_evidence(sub)
     return _one_per_incident(evidence[evidence["code"] == "HT01"])
@@ -208,9 +229,11 @@ def juvenile_provider_in_prostitution(sub, ctx):
 @rule("HT02")
 def juvenile_provider_behind_buyer_or_promoter(sub, ctx):
     """An assisting/promoting (40B) or purchasing (40C) incident with a juvenile provider
-    elsewhere in the record: a person victim under 18 of a sex offense (11A-11D, 36A, 36B),
-    or an arrestee under 18 charged with prostitution (40A) in an incident without a 40A
-    offense. Someone paid for, or arranged, sex with a juvenile: sex trafficking for UCR.
+    elsewhere in the record: a person victim under 18 of a sex offense (11A-11D, 36A, 36B);
+    a person victim under 18 connected to the 40B/40C itself (the juvenile recorded as a
+    victim, which the FBI rejects with error 465); or an arrestee under 18 charged with
+    prostitution (40A) in an incident without a 40A offense. Someone paid for, or arranged,
+    sex with a juvenile: sex trafficking for UCR.
 
     A juvenile arrested for buying (40C) is not by itself a provider and does not raise this
     flag; nor does an adult victim. Incidents that already hold 64A are not flagged.

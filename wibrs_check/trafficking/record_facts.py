@@ -9,8 +9,10 @@ evidence, read in order. Columns:
 * ``codes``: offense codes the source must carry - for ``offense`` its code (6), for an
   arrestee the arrest offense (45), for a victim a connected offense (24); blank for
   offenders, which are not tied to one offense;
-* ``incident_has`` / ``incident_lacks``: the incident must hold at least one of / none of
-  these offense codes (blank: no condition);
+* ``incident_has`` / ``incident_lacks``: the incident must hold at least one of these
+  offense codes (data element 6) / none of these, neither as an offense (6) nor as an
+  arrest offense (45) - "lacks" is an exclusion, so it errs on the side of asking
+  (blank: no condition);
 * ``age``: ``any``; ``juvenile`` (at least one matching person is under 18); ``adult``
   (every matching person is 18 or over: one of unknown age leaves the fact to be asked).
   Ages follow :func:`wibrs_check.rules.trafficking.age_classes` (ranges, 00, NN/NB/BB);
@@ -132,10 +134,10 @@ def _candidates(sub: Submission, unit: int, row, offenses: set[str]) -> pd.DataF
                          "juvenile": people["juvenile"].to_numpy(), "adult": people["adult"].to_numpy()})
 
 
-def _evidence(sub: Submission, unit: int, row, offenses: set[str]) -> pd.DataFrame | None:
+def _evidence(sub: Submission, unit: int, row, offenses: set[str], charges: set[str]) -> pd.DataFrame | None:
     """The records that make a row answer its fact, or None when it does not apply."""
     has, lacks = set(row.incident_has.split()), set(row.incident_lacks.split())
-    if (has and not has & offenses) or lacks & offenses:
+    if (has and not has & offenses) or lacks & (offenses | charges):
         return None
     found = _candidates(sub, unit, row, offenses)
     if row.age == "juvenile":
@@ -158,9 +160,10 @@ def facts_from_incident(sub: Submission, incident: str, ori: str | None = None) 
     unit = find_incident(sub, incident, ori)
     records = sub.records[sub.records["unit"] == unit]
     offenses = set(p.segments(sub, 2).loc[lambda f: f["unit"] == unit, "de6"])
+    charges = set(p.segments(sub, 6).loc[lambda f: f["unit"] == unit, "de45"])
     decided: dict[str, FilledFact] = {}
     for row in fact_rules().itertuples(index=False):
-        found = _evidence(sub, unit, row, offenses)
+        found = _evidence(sub, unit, row, offenses, charges)
         if found is None:
             continue
         answer = row.answer == "yes"
