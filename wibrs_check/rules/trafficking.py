@@ -77,6 +77,34 @@ def age_classes(typed: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"juvenile": juvenile, "adult": adult, "age_text": text}, index=typed.index)
 
 
+def _person_rows(s, units: np.ndarray | None = None) -> pd.DataFrame:
+    """The rows of :func:`person_ages`, for the incidents ``units`` only when given."""
+    parts = []
+    for level, (role, seq_column) in ROLES.items():
+        frame = p.segments(s, level)
+        column = p.age_column(level)
+        typed = p.typed_ages(s, level)
+        if units is not None:
+            keep = np.isin(frame["unit"].to_numpy(dtype=np.int64), units)
+            frame, typed = frame[keep], typed[keep]
+        classes = age_classes(typed)
+        parts.append(pd.DataFrame({
+            "rid": frame.index.to_numpy(dtype=np.int64),
+            "unit": frame["unit"].to_numpy(dtype=np.int64),
+            "level": level,
+            "role": role,
+            "seq": frame[seq_column].to_numpy(dtype=object),
+            "column": column,
+            "age": frame[column].to_numpy(dtype=object),
+            "juvenile": classes["juvenile"].to_numpy(dtype=bool),
+            "adult": classes["adult"].to_numpy(dtype=bool),
+            "age_text": classes["age_text"].to_numpy(dtype=object),
+            "charge": frame["de45"].to_numpy(dtype=object) if level == 6 else "",
+            "victim_type": frame["de25"].to_numpy(dtype=object) if level == 4 else "",
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
 def person_ages(sub) -> pd.DataFrame:
     """One row per victim, offender and arrestee segment (deletes left out).
 
@@ -84,30 +112,7 @@ def person_ages(sub) -> pd.DataFrame:
     adult, age_text, charge (arrest offense code, data element 45, for arrestees), victim_type
     (data element 25, for victims).
     """
-
-    def build(s) -> pd.DataFrame:
-        parts = []
-        for level, (role, seq_column) in ROLES.items():
-            frame = p.segments(s, level)
-            column = p.age_column(level)
-            classes = age_classes(p.typed_ages(s, level))
-            parts.append(pd.DataFrame({
-                "rid": frame.index.to_numpy(dtype=np.int64),
-                "unit": frame["unit"].to_numpy(dtype=np.int64),
-                "level": level,
-                "role": role,
-                "seq": frame[seq_column].to_numpy(dtype=object),
-                "column": column,
-                "age": frame[column].to_numpy(dtype=object),
-                "juvenile": classes["juvenile"].to_numpy(dtype=bool),
-                "adult": classes["adult"].to_numpy(dtype=bool),
-                "age_text": classes["age_text"].to_numpy(dtype=object),
-                "charge": frame["de45"].to_numpy(dtype=object) if level == 6 else "",
-                "victim_type": frame["de25"].to_numpy(dtype=object) if level == 4 else "",
-            }))
-        return pd.concat(parts, ignore_index=True)
-
-    return sub.derived("trafficking.person_ages", build)
+    return sub.derived("trafficking.person_ages", _person_rows)
 
 
 def offense_flags(sub) -> pd.DataFrame:
@@ -115,13 +120,19 @@ def offense_flags(sub) -> pd.DataFrame:
 
     def build(s) -> pd.DataFrame:
         held = p.unit_values(s, 2, "de6")
-        held = held[held["de6"].isin(OFFENSES_OF_INTEREST)]
-        table = pd.crosstab(held["unit"], held["de6"]).astype(bool) if len(held) else pd.DataFrame()
-        table = table.reindex(columns=list(OFFENSES_OF_INTEREST), fill_value=False)
-        units = pd.Index(np.unique(p.segments(s, 1)["unit"].to_numpy(dtype=np.int64)))
-        return table.reindex(units.union(table.index), fill_value=False).astype(bool)
+        held_units, held_codes = held["unit"].to_numpy(dtype=np.int64), held["de6"].to_numpy(dtype=object)
+        units = pd.Index(np.unique(np.concatenate([p.segments(s, 1)["unit"].to_numpy(dtype=np.int64), held_units])))
+        # one membership test per code: a cross-tabulation of every offense is much slower
+        return pd.DataFrame({code: units.isin(held_units[held_codes == code]) for code in OFFENSES_OF_INTEREST},
+                            index=units)
 
     return sub.derived("trafficking.offense_flags", build)
+
+
+def prostitution_units(sub) -> np.ndarray:
+    """The incidents (units) holding a prostitution offense (40A, 40B or 40C)."""
+    flags = offense_flags(sub)
+    return flags.index[flags[list(PROSTITUTION)].any(axis=1)].to_numpy(dtype=np.int64)
 
 
 def _with_offenses(sub, people: pd.DataFrame) -> pd.DataFrame:
@@ -129,13 +140,17 @@ def _with_offenses(sub, people: pd.DataFrame) -> pd.DataFrame:
     return people.assign(**{code: flags[code].to_numpy(dtype=bool) for code in OFFENSES_OF_INTEREST})
 
 
-def _person_victims_of(sub, offenses: tuple[str, ...]) -> pd.DataFrame:
+def _person_victims_of(sub, offenses: tuple[str, ...], people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Person victims (type I) connected (data element 24) to one of ``offenses``: their rows
-    of :func:`person_ages` plus ``victim_of`` (those connected codes, joined with '/')."""
+    of :func:`person_ages` (or of ``people``) plus ``victim_of`` (those connected codes,
+    joined with '/')."""
+    people = person_ages(sub) if people is None else people
     links = p.victim_offenses(sub)
-    links = links[links["offense"].isin(offenses)]
-    codes = links.groupby("rid")["offense"].agg(lambda c: "/".join(sorted(set(c))))
-    people = person_ages(sub)
+    links = links[links["offense"].isin(offenses) & links["rid"].isin(people.loc[people["level"] == 4, "rid"])]
+    links = links.drop_duplicates(["rid", "offense"]).sort_values(["rid", "offense"])
+    several = links["rid"].duplicated(keep=False)  # joining per group is slow: only where needed
+    codes = pd.concat([links.loc[~several].set_index("rid")["offense"],
+                       links[several].groupby("rid")["offense"].agg("/".join)]).astype(object)
     victims = people[(people["level"] == 4) & (people["victim_type"] == "I") & people["rid"].isin(codes.index)]
     return victims.assign(victim_of=codes.reindex(victims["rid"].to_numpy()).to_numpy(dtype=object))
 
@@ -155,7 +170,9 @@ def juvenile_provider_evidence(sub) -> pd.DataFrame:
     """
 
     def build(s) -> pd.DataFrame:
-        people = _with_offenses(s, person_ages(s))
+        # Only prostitution incidents can raise HT01/HT02: the ages of everyone else are not read.
+        candidates = _person_rows(s, prostitution_units(s))
+        people = _with_offenses(s, candidates)
         young = people["juvenile"] & ~people["64A"]
         buyer_side = people["charge"].isin([PROMOTING, PURCHASING])
         # HT01: 40A incident. An offender counts unless the incident also holds a purchase
@@ -169,13 +186,13 @@ def juvenile_provider_evidence(sub) -> pd.DataFrame:
         organised = people[PROMOTING] | people[PURCHASING]
         charged = young & (people["role"] == "arrestee") & organised & ~people[PROVIDING] & (people["charge"] == PROVIDING)
         parts = [people[offender | arrestee].assign(code="HT01"), people[charged].assign(code="HT02")]
-        victims = _with_offenses(s, _person_victims_of(s, SEX_OFFENSES))
+        victims = _with_offenses(s, _person_victims_of(s, SEX_OFFENSES, candidates))
         victims = victims[victims["juvenile"] & ~victims["64A"] & (victims[PROMOTING] | victims[PURCHASING])]
         parts.append(victims.assign(code="HT02"))
         # Both: a person victim under 18 connected to the prostitution offense itself. The
         # agency recorded the juvenile provider as a victim (FBI error 465: a crime against
         # society has a victim of type S); 64A is where such a victim belongs.
-        recorded = _with_offenses(s, _person_victims_of(s, PROSTITUTION))
+        recorded = _with_offenses(s, _person_victims_of(s, PROSTITUTION, candidates))
         recorded = recorded[recorded["juvenile"] & ~recorded["64A"]]
         parts.append(recorded.assign(code=np.where(recorded[PROVIDING], "HT01", "HT02")))
         out = pd.concat(parts, ignore_index=True).reindex(columns=[*parts[0].columns, "victim_of"])
