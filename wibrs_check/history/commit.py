@@ -98,7 +98,7 @@ def commit_result(history, result: Result, run: RunInfo) -> CommitSummary:
     zr = facts.zero(sub)
     ga_ok, gb_ok, zr_ok = (f[f["unit"].isin(accepted)] for f in (ga, gb, zr))
     now = dt.datetime.now(dt.timezone.utc)
-    oris = sorted(set(ga_ok["ori"]) | set(gb_ok["ori"]) | set(zr_ok["ori"]) - {""})
+    oris = sorted((set(ga_ok["ori"]) | set(gb_ok["ori"]) | set(zr_ok["ori"])) - {""})
     month = _file_month(sub)
     with history.engine.connect().execution_options(write=True) as conn:
         with conn.begin():
@@ -109,6 +109,7 @@ def commit_result(history, result: Result, run: RunInfo) -> CommitSummary:
             _add_arrests(conn, gb_ok, run, sub, now, summary)
             _apply_zero_deletes(conn, zr_ok, run, sub, now, summary)
             _add_zero_reports(conn, zr_ok, run, sub, now, summary)
+            _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary)
             _note_layouts(conn, sub, accepted, run)
             _record_run(conn, result, units, ga, run, now, summary)
     return summary
@@ -193,7 +194,7 @@ def history_lookup(conn: Connection):
     """A History bound to the transaction's connection (look-ups see its own changes)."""
     from .store import History
 
-    return History(conn.engine, str(conn.engine.url))
+    return History(conn.engine, conn.engine.url.render_as_string(hide_password=False))
 
 
 def _add_incidents(conn, ga_ok, run, sub, now, summary) -> None:
@@ -293,6 +294,34 @@ def _add_zero_reports(conn, zr_ok, run, sub, now, summary) -> None:
     summary.zero_reports_added += len(rows) - len(existing)
 
 
+def _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary) -> None:
+    """Spec 4.7: an accepted incident or Group B arrest for a month removes the agency's zero
+    report for that month (the month is one of the incident's activity months, as for 028,
+    or the arrest date's month)."""
+    incidents = ga_ok[ga_ok["action"] == "I"]
+    long_a = incidents.assign(month=incidents["activity_months"].astype(str).str.split()).explode("month")
+    arrests = gb_ok[(gb_ok["action"] == "A") & gb_ok["arrest_date"].notna()]
+    months = pd.concat([
+        pd.DataFrame({"ori": long_a["ori"].to_numpy(), "month": long_a["month"].to_numpy()}),
+        pd.DataFrame({"ori": arrests["ori"].to_numpy(), "month": facts.month_text(pd.to_datetime(arrests["arrest_date"])).to_numpy()}),
+    ], ignore_index=True).dropna()
+    months = months[(months["ori"] != "") & months["month"].astype(str).str.fullmatch(r"\d{4}-\d{2}")].drop_duplicates()
+    if not len(months):
+        return
+    table = m.ZeroReport.__table__
+    on_file = history_lookup(conn)._by_keys(table, ("ori",), months[["ori"]], ("id", "ori", "year", "month"),
+                                            connection=conn)
+    if not len(on_file):
+        return
+    on_file["key"] = on_file["year"].astype(int).astype(str) + "-" + on_file["month"].astype(int).map("{:02d}".format)
+    gone = on_file.merge(months.rename(columns={"month": "key"}), on=["ori", "key"], how="inner")
+    if not len(gone):
+        return
+    _delete_ids(conn, table, gone["id"].unique())
+    _log_deletes(conn, gone.assign(key_date=pd.NaT, removed=1), "Z", run, sub, now)
+    summary.zero_reports_deleted += int(gone["id"].nunique())
+
+
 def _note_layouts(conn, sub, accepted: set, run: RunInfo) -> None:
     """The first month each agency sent a level's 2019 segment length (accepted incidents)."""
     lengths = facts.generation_2019_lengths()
@@ -318,6 +347,23 @@ def _note_layouts(conn, sub, accepted: set, run: RunInfo) -> None:
     )
     conn.execute(stmt, _records(firsts.rename(columns={"month": "first_month"}),
                                 ["ori", "level", "length", "first_month", "first_run"]))
+
+
+def _evidence_json(result: Result, summary_rows: pd.DataFrame) -> list[str]:
+    """Per row of ``summary_rows`` (one per ORI): its summary row and the file's gap evidence
+    for the ORI, as JSON (see :mod:`wibrs_check.history.stored`)."""
+    import json
+
+    from .. import gaps
+
+    ev = gaps.evidence(result)
+    by_ori = {r["ori"]: r for r in ev.astype(object).where(ev.notna(), None).to_dict("records")}
+    plain = summary_rows.astype(object).where(summary_rows.notna(), None).to_dict("records")
+    return [json.dumps({"summary": row, "gaps": by_ori.get(row["ori"])}, default=_plain) for row in plain]
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 def _record_run(conn, result: Result, units: pd.DataFrame, ga: pd.DataFrame, run: RunInfo, now, summary) -> None:
@@ -355,9 +401,10 @@ def _record_run(conn, result: Result, units: pd.DataFrame, ga: pd.DataFrame, run
         rows["incidents_64"] = rows["ori"].map(ht.groupby("ori").size()).fillna(0).astype(int)
         rows["rejected_64"] = rows["ori"].map(ht[ht["unit"].isin(rejected_units)].groupby("ori").size()).fillna(0).astype(int)
         rows = rows.assign(run_id=run.id, file=source, committed_at=now, month=rows["month"].fillna(""))
+        rows["evidence"] = _evidence_json(result, summary_rows)
         conn.execute(m.RunAgency.__table__.insert(), _records(rows, [
             "run_id", "file", "ori", "month", "units", "incidents", "incidents_64", "group_b", "zero_reports", "deletes",
-            "accepted", "rejected", "rejected_64", "errors", "warnings", "flags", "layout", "committed_at"]))
+            "accepted", "rejected", "rejected_64", "errors", "warnings", "flags", "layout", "committed_at", "evidence"]))
     if len(found):
         keyed = found.assign(month=found["sub_year"] + "-" + found["sub_month"])
         counts = keyed.groupby(["ori", "month", "code", "severity"]).size().rename("count").reset_index()

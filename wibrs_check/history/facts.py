@@ -89,9 +89,9 @@ def _sub_month(frame: pd.DataFrame) -> pd.Series:
 
 def _joined(long: pd.DataFrame, key: str, value: str) -> pd.Series:
     """Sorted distinct ``value`` per ``key``, space-separated."""
+    long = long[long[value] != ""].drop_duplicates([key, value]).sort_values([key, value]) if len(long) else long
     if not len(long):
-        return pd.Series(dtype="str")
-    long = long[long[value] != ""].drop_duplicates([key, value]).sort_values([key, value])
+        return pd.Series(dtype=object)
     return long.groupby(key)[value].agg(" ".join)
 
 
@@ -112,9 +112,9 @@ def _group_a(sub: Submission) -> pd.DataFrame:
     out["replace"] = out["unit"].isin(replaced_units(sub))
     offenses = _frame(sub, 2)
     codes = pd.DataFrame({"unit": _units(sub, offenses), "code": offenses["de6"].to_numpy()})
-    out["offense_codes"] = out["unit"].map(_joined(codes, "unit", "code")).fillna("").astype("str")
+    out["offense_codes"] = out["unit"].map(_joined(codes, "unit", "code")).astype(object).fillna("").astype("str")
     out["has_64"] = out["unit"].isin(codes.loc[codes["code"].isin(HT_OFFENSES), "unit"])
-    out["activity_months"] = out["unit"].map(_joined(_activity(sub), "unit", "month")).fillna("").astype("str")
+    out["activity_months"] = out["unit"].map(_joined(_activity(sub), "unit", "month")).astype(object).fillna("").astype("str")
     arrestees = _frame(sub, 6)
     out["arrestees"] = out["unit"].map(pd.Series(_units(sub, arrestees)).value_counts()).fillna(0).astype(np.int64)
     records = sub.records

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger, Date, DateTime, ForeignKey, Index, Integer, MetaData, SmallInteger, String,
+    BigInteger, Date, DateTime, ForeignKey, Index, Integer, MetaData, SmallInteger, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -190,6 +190,9 @@ class RunAgency(Base):
     flags: Mapped[int] = mapped_column(Integer, default=0)
     layout: Mapped[str] = mapped_column(String(20), default="")  # "2019", "legacy" or "2019/legacy"
     committed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # JSON: {"summary": the file's per-agency summary row, "gaps": its gap-report evidence row}
+    # (revision 0002), so the gap report and per-agency summary can read months from the store.
+    evidence: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (Index(None, "ori", "month"),)
 
 

@@ -113,3 +113,40 @@ def open_for_check(value: str | None, commit: bool, select=(), ignore=()) -> tup
                                f"--select/--ignore leave out {shown}")
     history = open_store(value, create=commit)
     return history, (Committer(history) if commit else None)
+
+
+# -- batch and gaps: reading months from the store -----------------------------------------
+
+META_KEY = "wibrs_check.history"
+
+
+def _remember(ctx, _param, value):
+    ctx.meta[META_KEY] = value
+    return value
+
+
+def batch_option(func):
+    """``--history PATH|URL`` for ``batch`` and ``gaps``: the value is kept in the click
+    context (read by :func:`for_batch`), so the commands' signatures stay as they are."""
+    import click
+
+    return click.option(
+        "--history", envvar=ENV, metavar="PATH|URL", expose_value=False, callback=_remember,
+        help="History store: add the months committed earlier (a year up to the latest month, or --month) "
+             "to the per-agency summary and the gap report, and apply the history edits (docs/history.md).")(func)
+
+
+def for_batch() -> History | None:
+    """The store named by ``--history`` (or the settings file) for the running batch/gaps
+    command, or None. A usage error when it cannot be opened."""
+    import click
+
+    current = click.get_current_context(silent=True)
+    value = current.meta.get(META_KEY) if current is not None else None
+    value = value or configured()
+    if not value:
+        return None
+    try:
+        return open_store(value, create=False)
+    except HistoryError as exc:
+        raise click.UsageError(str(exc)) from None

@@ -97,6 +97,12 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _make_engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True)
+
+
 def open_store(value: str | os.PathLike | None = None, *, create: bool = True) -> "History":
     """Open (and upgrade to the newest schema) the history store named by ``value``.
 
@@ -108,7 +114,7 @@ def open_store(value: str | os.PathLike | None = None, *, create: bool = True) -
     if path is not None and not create and not path.exists():
         raise HistoryError(f"no history store at {path} (run once with --commit to create it)")
     try:
-        engine = _sqlite_engine(url) if make_url(url).get_backend_name() == "sqlite" else create_engine(url)
+        engine = _make_engine(url)
     except Exception as exc:  # unknown driver, malformed URL
         raise HistoryError(f"cannot use history store {display_url(url)}: {exc}") from exc
     try:
@@ -161,8 +167,28 @@ class History:
     """
 
     def __init__(self, engine: Engine, url: str):
-        self.engine = engine
+        self._engine = engine
+        self._pid = os.getpid()
         self.url = url
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of this process: a worker process (fork) makes its own connections
+        instead of sharing the parent's, and a pickled History (spawn) reconnects."""
+        if self._engine is None or self._pid != os.getpid():
+            if self._engine is not None:
+                self._engine.dispose(close=False)
+            self._engine = _make_engine(self.url)
+            self._pid = os.getpid()
+        return self._engine
+
+    def __getstate__(self) -> dict:
+        return {"url": self.url}
+
+    def __setstate__(self, state: dict) -> None:
+        self.url = state["url"]
+        self._engine = None
+        self._pid = os.getpid()
 
     def __repr__(self) -> str:
         return f"History({display_url(self.url)!r})"
@@ -177,7 +203,8 @@ class History:
         return str(path) if path is not None else display_url(self.url)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> "History":
         return self

@@ -4,10 +4,13 @@ Every check here has ``needs=("history",)``: without a history store the code is
 not checked (or, where a check of the same code reads the file alone, as checked within
 the file only). The store holds what earlier committed runs accepted; see docs/history.md.
 
-How a file is compared: its own deletes count as applied first (an accepted delete removes
-the incident it names before the file's reports are added, exactly as ``--commit`` does);
-a delete without a date is refused by 197/797 and so removes nothing. An XML report sent
-with action R (replace) replaces what is on file and is never a duplicate of it.
+How a file is compared: a delete in the file (with its date; one without a date is refused
+by 197/797 and removes nothing) removes what it names for the reports that follow it, so a
+delete-and-resend passes 056 and 759 while a report sent before its delete is still a
+duplicate, as the FBI reads a file in order. For the zero-report edits and 088 every delete
+of the file counts. ``--commit`` applies the file's accepted deletes before adding its
+accepted reports, which gives the same store. An XML report sent with action R (replace)
+replaces what is on file and is never a duplicate of it.
 
 All look-ups go through ``ctx.history`` once per submission (cached) and return frames.
 """
@@ -45,28 +48,39 @@ def _incidents_on_file(sub, ctx) -> pd.DataFrame:
     return _cached(sub, ctx, "incidents", lambda: ctx.history.incidents_on_file(ga[["ori", "incident"]]))
 
 
+def _removed_by(on_file: pd.DataFrame, requests: pd.DataFrame, keys: list[str], date_on_file: str,
+                date_sent: str) -> pd.Series:
+    """For each row on file: the first record (rid) of this file that removes it, a delete
+    with the matching date (and, for Group B, the arrestee sequence number when it names
+    one) or an XML replace; NaN when nothing in the file removes it."""
+    none = pd.Series(np.nan, index=on_file.index, dtype="float64")
+    if not len(on_file) or not len(requests):
+        return none
+    deletes = requests[(requests["action"] == "D") & requests[date_sent].notna()]
+    replaces = requests[requests["replace"].astype(bool)]
+    marked = on_file.reset_index(drop=True).assign(_row=np.arange(len(on_file)))
+    sent = deletes[keys + [date_sent, "rid"] + (["seq"] if "seq" in deletes and "seq" in on_file else [])]
+    sent = sent.rename(columns={date_sent: date_on_file, "seq": "_seq_sent"})
+    by_date = marked.merge(sent, on=keys + [date_on_file], how="inner")
+    if "_seq_sent" in by_date:
+        by_date = by_date[(by_date["_seq_sent"] == "") | (by_date["_seq_sent"] == by_date["seq"])]
+    by_replace = marked.merge(replaces[keys + ["rid"]], on=keys, how="inner")
+    both = pd.concat([by_date[["_row", "rid"]], by_replace[["_row", "rid"]]], ignore_index=True)
+    first = both.groupby("_row")["rid"].min()
+    out = pd.Series(first.reindex(np.arange(len(on_file))).to_numpy(dtype="float64"), index=on_file.index)
+    return out
+
+
 def _file_removes(on_file: pd.DataFrame, requests: pd.DataFrame, keys: list[str], date_on_file: str,
                   date_sent: str) -> pd.Series:
     """For each row on file: does a delete (with a date, matching) or a replace of the file remove it?"""
-    if not len(on_file) or not len(requests):
-        return pd.Series(False, index=on_file.index)
-    deletes = requests[(requests["action"] == "D") & requests[date_sent].notna()]
-    replaces = requests[requests["replace"].astype(bool)]
-    marked = on_file.reset_index().rename(columns={"index": "_row"})
-    by_date = marked.merge(deletes[keys + [date_sent]].rename(columns={date_sent: date_on_file}),
-                           on=keys + [date_on_file], how="inner")["_row"]
-    by_replace = marked.merge(replaces[keys].drop_duplicates(), on=keys, how="inner")["_row"]
-    return pd.Series(on_file.index.isin(pd.concat([by_date, by_replace]).to_numpy()), index=on_file.index)
+    return _removed_by(on_file, requests, keys, date_on_file, date_sent).notna()
 
 
-def _incidents_remaining(sub, ctx) -> pd.DataFrame:
-    def build():
-        on_file = _incidents_on_file(sub, ctx)
-        ga = facts.group_a(sub)
-        gone = _file_removes(on_file, ga, ["ori", "incident"], "incident_date", "incident_date")
-        return on_file[~gone.to_numpy()]
-
-    return _cached(sub, ctx, "incidents_remaining", build)
+def _still_there(hits: pd.DataFrame) -> pd.DataFrame:
+    """Hits (a report's ``rid`` against a row on file with ``removed_by``) whose row is not
+    removed by a delete earlier in the file: a delete after the report comes too late for it."""
+    return hits[hits["removed_by"].isna() | (hits["removed_by"] > hits["rid"])]
 
 
 def _arrests_remaining(sub, ctx, keys: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -108,11 +122,12 @@ def incident_number_already_on_file(sub, ctx):
     ga = facts.group_a(sub)
     reports = ga[(ga["action"] == "I") & ~ga["replace"].astype(bool) & (ga["incident"] != "")]
     reports = reports.drop_duplicates(["ori", "incident"], keep="first")  # later copies: the in-file 056
-    on_file = _incidents_remaining(sub, ctx)
+    on_file = _incidents_on_file(sub, ctx)
     if not len(reports) or not len(on_file):
         return _empty()
-    first = on_file.sort_values("incident_date").drop_duplicates(["ori", "incident"])
-    hit = reports[["rid", "ori", "incident"]].merge(first, on=["ori", "incident"], how="inner")
+    on_file = on_file.assign(removed_by=_removed_by(on_file, ga, ["ori", "incident"], "incident_date", "incident_date"))
+    hit = _still_there(reports[["rid", "ori", "incident"]].merge(on_file, on=["ori", "incident"], how="inner"))
+    hit = hit.sort_values(["rid", "incident_date"]).drop_duplicates("rid")
     detail = ("already on file from the " + hit["sub_month"].astype(str) + " submission, incident date "
               + _day(hit["incident_date"]))
     return _hits(hit["rid"], "incident", detail)
@@ -130,7 +145,11 @@ def arrest_number_used_by_earlier_reports(sub, ctx):
     gb = facts.group_b(sub)
     adds = gb[(gb["action"] == "A") & (gb["atn"] != "")]
     if len(adds):
-        on_file = _incidents_remaining(sub, ctx)
+        # Look up the arrest numbers themselves: the incident on file need not be in this file.
+        keys = adds[["ori", "atn"]].rename(columns={"atn": "incident"})
+        on_file = _cached(sub, ctx, "incidents_for_088", lambda: ctx.history.incidents_on_file(keys))
+        ga = facts.group_a(sub)
+        on_file = on_file[~_file_removes(on_file, ga, ["ori", "incident"], "incident_date", "incident_date").to_numpy()]
         if len(on_file):
             with_arrest = on_file[on_file["arrestees"].astype(int) > 0][["ori", "incident", "sub_month"]]
             hit = adds[["rid", "ori", "atn"]].merge(with_arrest.drop_duplicates(["ori", "incident"]), left_on=["ori", "atn"],
@@ -293,9 +312,10 @@ def group_b_arrest_already_on_file(sub, ctx):
     adds = adds.drop_duplicates(["ori", "atn", "seq"], keep="first")
     if not len(adds):
         return None
-    on_file = _arrests_remaining(sub, ctx, adds[["ori", "atn"]], "arrests_for_759")
-    hit = adds[["rid", "ori", "atn", "seq"]].merge(on_file.drop_duplicates(["ori", "atn", "seq"]),
-                                                   on=["ori", "atn", "seq"], how="inner")
+    on_file = ctx.history.arrests_on_file(adds[["ori", "atn"]])
+    on_file = on_file.assign(removed_by=_removed_by(on_file, gb, ["ori", "atn"], "arrest_date", "arrest_date"))
+    hit = _still_there(adds[["rid", "ori", "atn", "seq"]].merge(on_file, on=["ori", "atn", "seq"], how="inner"))
+    hit = hit.drop_duplicates("rid")
     return _hits(hit["rid"], "de40", "arrest " + hit["atn"] + " arrestee " + hit["seq"] + " is on file from the "
                  + hit["sub_month"].astype(str) + " submission, arrest date " + _day(hit["arrest_date"]))
 
@@ -404,6 +424,8 @@ def _older_layout_after_switch(sub, ctx, level: int):
     keyed = pd.DataFrame({"rid": segments.index, "ori": segments["ori"].to_numpy(), "data_month": data_month})
     keyed = keyed.merge(layouts[["ori", "first_month", "length"]], on="ori", how="inner")
     late = keyed[keyed["data_month"] >= keyed["first_month"]]
+    if not len(late):
+        return None
     detail = ("the agency has sent " + late["length"].astype(int).map("{:04d}".format) + f" {LEVEL_WORDS[level]} "
               "segments since its " + late["first_month"] + " submission; data from " + late["data_month"]
               + f" must use that length too, not {legacy:04d}")
