@@ -135,10 +135,20 @@ def _tree_rss_mib(root: int) -> float:
     return total
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of every finished, waited-for descendant (workers included:
+    each process adds its own waited-for children's time when it is waited for)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(directory: Path, agency_file: Path, jobs: int) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--jobs", str(jobs), "--dir", str(directory),
            "--agencies", str(agency_file)]
     load_before = os.getloadavg()
+    cpu_before = _children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
     peak = [0.0]
     stop = threading.Event()
@@ -157,6 +167,10 @@ def measure(directory: Path, agency_file: Path, jobs: int) -> dict:
         raise SystemExit(f"run with {jobs} job(s) failed:\n{err}")
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_peak_rss_mib"] = round(peak[0], 1)
+    # CPU seconds of the run and its workers (start-up and imports included): on a busy
+    # machine wall time inflates and CPU time much less, so files per CPU-second compare.
+    result["cpu_seconds"] = round(_children_cpu() - cpu_before, 1)
+    result["files_per_cpu_second"] = round(result["files"] / result["cpu_seconds"], 3) if result["cpu_seconds"] else None
     result["load_before"] = [round(x, 2) for x in load_before]
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
@@ -187,7 +201,8 @@ def main() -> None:
         print(f"running with {jobs} worker(s) ...", file=sys.stderr, flush=True)
         r = measure(directory, agency_file, jobs)
         print(f"  {r['files']} files, {r['records']:,} records in {r['seconds']:.1f} s: {r['files_per_second']:.2f} files/s, "
-              f"{r['records_per_second']:,.0f} records/s; peak RSS tree {r['tree_peak_rss_mib']:,.0f} MiB "
+              f"{r['records_per_second']:,.0f} records/s; {r['cpu_seconds']:,.0f} CPU s; "
+              f"peak RSS tree {r['tree_peak_rss_mib']:,.0f} MiB "
               f"(run {r['run_peak_rss_mib']:,.0f}, worker {r['worker_peak_rss_mib']:,.0f}); load {r['load_before']}",
               file=sys.stderr, flush=True)
         runs.append(r)
@@ -196,12 +211,13 @@ def main() -> None:
     print(json.dumps(document, indent=2))
     if args.json:
         args.json.write_text(json.dumps(document, indent=2))
-    print("\n| workers | files | records | seconds | files/s | records/s | peak RSS, all processes (MiB) | peak RSS per worker (MiB) | load before |",
-          file=sys.stderr)
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", file=sys.stderr)
+    print("\n| workers | files | segments (records) | seconds | files/s | segments/s | CPU s | files/CPU-s "
+          "| peak RSS, all processes (MiB) | peak RSS per worker (MiB) | load before |", file=sys.stderr)
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", file=sys.stderr)
     for r in runs:
         print(f"| {r['jobs']} | {r['files']} | {r['records']:,} | {r['seconds']:.1f} | {r['files_per_second']:.2f} | "
-              f"{r['records_per_second']:,.0f} | {r['tree_peak_rss_mib']:,.0f} | "
+              f"{r['records_per_second']:,.0f} | {r['cpu_seconds']:,.0f} | {r['files_per_cpu_second']:.3f} | "
+              f"{r['tree_peak_rss_mib']:,.0f} | "
               f"{r['worker_peak_rss_mib'] if r['workers'] else r['run_peak_rss_mib']:,.0f} | {r['load_before'][0]} |",
               file=sys.stderr)
 

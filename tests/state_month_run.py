@@ -1,6 +1,7 @@
 """A small generated state month, checked once per test session (shared by the batch, gaps
 and HTML report tests). A subset of the rules keeps it quick; the 2xx edits stay in, since a
-rejected 64A incident (error 204) is one of the gap signals."""
+rejected 64A incident (error 204) is one of the gap signals, and so do the XML reader's codes,
+since the month holds an XML file cut off in transfer (XML01)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from wibrs_check.generator.state_month import build_state_month
 from wibrs_check.runner import Options
 
 TODAY = dt.date(2026, 8, 15)
-RULES = ("0", "2", "SBR", "GAP", "IO")  # not HT: its findings-phase rule (HT03) widens a selection to every rule
+RULES = ("0", "2", "SBR", "GAP", "IO", "XML")  # not HT: its findings-phase rule (HT03) widens a selection to every rule
 
 
 @cache

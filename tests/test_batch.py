@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 
 from wibrs_check import batch
@@ -58,9 +57,21 @@ def test_small_month_accounting_and_summary():
     built, result = small_month(), small_month_result()
     assert result.stats["files"] == len(built.paths)
     assert result.stats["workers"] == 2
-    assert not result.report.fatal and not result.report.rule_failures
-    assert {Path(f["path"]).name for f in result.report.files} == {p.name for p in built.paths}
+    assert not result.report.rule_failures
+    # the damaged deliveries: last month's FBI Error Data Set cannot be read, and is reported ...
+    eds = built.damaged.loc[built.damaged["path"].str.endswith("_fbi_eds.txt"), "path"].tolist()
+    assert [Path(f["path"]).name for f in result.report.fatal] == eds
+    assert "Error Data Set" in result.report.fatal[0]["message"]
+    # ... while every other file is read, and every record read is counted on an agency row
+    assert {Path(f["path"]).name for f in result.report.files} == {p.name for p in built.paths} - set(eds)
     s = result.summary
+    t = batch.totals(result)
+    assert t["records_read"] == t["records_placed"] + t["records_unplaced"] == s["records"].sum() > 0
+    assert (s["incidents_accepted"] + s["incidents_rejected"] == s["incidents"]).all()
+    # the XML file cut off in transfer: its agency's row shows the file-level error
+    cut = built.damaged.loc[built.damaged["path"].str.endswith(".xml"), "ori"].iloc[0]
+    row = s[s["ori"] == cut].iloc[0]
+    assert row["file_errors"] == 1 and row["errors"] >= 1 and "XML01x1" in row["top_errors"]
     assert list(s.columns) == list(batch.AGENCY_COLUMNS)
     agencies = pd.read_csv(built.agency_file, dtype=str)
     assert set(s["ori"]) == set(agencies["ori"])  # every agency: sent or nothing sent
@@ -74,9 +85,10 @@ def test_small_month_accounting_and_summary():
     assert s.loc[s["ori"] == legacy, "layout"].iloc[0] == "legacy"
     rejected = s[s["rejected"] > 0]
     assert (rejected["top_errors"].str.contains("204x1")).all()
+    assert set(s.loc[s["file_errors"] > 0, "ori"]) == {cut}
     assert (rejected["error_rate"] == rejected["rejected"] / rejected["received"]).all()
-    t = batch.totals(result)
     assert t["agencies_nothing_sent"] == len(nothing) and t["files"] == len(built.paths)
+    assert t["unreadable_files"] == 1 and t["files_read"] == len(built.paths) - 1
 
 
 def test_worker_returns_compact_results_never_the_model():
@@ -155,7 +167,7 @@ def test_batch_command_writes_every_output(tmp_path):
     result = CliRunner().invoke(main, [
         "batch", str(built.directory), "--agencies", str(built.agency_file), "-o", str(out), "--format", "csv,json,eds",
         "--select", ",".join(RULES), "--today", "2026-08-15", "-j", "2", "--no-progress", "--rows", "5"])
-    assert result.exit_code == 1, result.output  # errors were found (the rejected 64A incidents)
+    assert result.exit_code == 2, result.output  # a file could not be read (the run went on)
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(["summary.csv", "summary.json", "gaps.csv", "gaps.json", "report.html", "findings.csv",
                               "findings.json", "findings.eds", "findings.warnings.eds"])
@@ -169,6 +181,10 @@ def test_batch_command_writes_every_output(tmp_path):
     assert "GAP02" in (out / "gaps.csv").read_text()
     assert "By agency" in result.stdout and "Sent nothing" in result.stdout and "more agencies in summary.csv" in result.stdout
     assert "files/s" in result.stdout
+    eds = built.damaged.loc[built.damaged["path"].str.endswith("_fbi_eds.txt"), "path"].iloc[0]
+    assert [Path(f["path"]).name for f in summary["unreadable_files"]] == [eds]
+    assert "unreadable" in result.stdout and eds in result.stdout.replace("\n", "")
+    assert summary["totals"]["records_read"] == sum(a["records"] for a in summary["agencies"])
 
 
 def test_batch_command_rejects_unknown_format_and_empty_input(tmp_path):
@@ -176,3 +192,29 @@ def test_batch_command_rejects_unknown_format_and_empty_input(tmp_path):
     assert bad.exit_code == 2 and "unknown format" in bad.output
     empty = CliRunner().invoke(main, ["batch", str(tmp_path), "-o", str(tmp_path / "out")])
     assert empty.exit_code == 2 and "no submission files" in empty.output
+
+
+def test_a_file_without_any_agency_is_listed(tmp_path):
+    good = tmp_path / "good.txt"
+    shutil.copy(SAMPLES / "wibrs" / "WI0130100_2026-07.txt", good)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = batch.run_batch([good, tmp_path / "empty.txt"], Context(today=TODAY), Options(select=("IO",)),
+                             jobs=1, progress=False)
+    quiet = batch.files_without_agency(result.report)
+    assert [Path(q["path"]).name for q in quiet] == ["empty.txt"]
+    assert quiet[0]["records_read"] == 0 and quiet[0]["findings"].startswith("IO06")
+    assert batch.totals(result)["files_without_agency"] == 1
+
+
+def test_terminal_table_keeps_what_fits_most_wanted_first():
+    from wibrs_check.commands.batch import TABLE_COLUMNS, _fitting_columns
+
+    s = small_month_result().summary
+    wide, left_out = _fitting_columns(s, 400, TABLE_COLUMNS)
+    assert [c[0] for c in wide] == [c[0] for c in TABLE_COLUMNS] and not left_out
+    narrow, left_out = _fitting_columns(s, 80, TABLE_COLUMNS)
+    kept = [c[0] for c in narrow]
+    assert kept[0] == "ori" and {"incidents", "incidents_rejected", "error_rate", "top_errors"} <= set(kept)
+    assert "agency" in left_out and len(kept) + len(left_out) == len(TABLE_COLUMNS)
+    width = sum(max(len(h) for h in c[1].split("\n")) for c in narrow)
+    assert width < 80

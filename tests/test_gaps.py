@@ -7,7 +7,6 @@ import json
 import random
 
 import pandas as pd
-import pytest
 
 from wibrs_check import engine, gaps
 from wibrs_check.context import Context
@@ -21,10 +20,43 @@ TODAY = dt.date(2026, 8, 15)
 ORI = "WI0130100"
 
 
-def test_juvenile_age_rules():
-    ages = pd.Series(["16", "17", "18", "01", "00", "", "NN", "NB", "BB", "1517", "1520", "0017", "99", "AB", " 5"])
-    assert gaps.juvenile_age(ages).tolist() == [
-        True, True, False, True, False, False, True, True, True, True, False, False, False, False, False]
+def _promoter_with_juvenile_40a_arrestee(rng, number):
+    """A 40B incident whose arrestee, 16, was charged with prostitution (40A): HT02's second kind."""
+    inc = gen.group_a_incident("40B", rng, ORI, 2026, 7, number, arrest=True)
+    for s in inc.of_level(6):
+        s.values.update({"de45": "40A", "de47": "16", "de52": "H"})
+    return inc
+
+
+def _offender_age(inc, age):
+    for s in inc.of_level(5):
+        s.values["de37"] = age
+    return inc
+
+
+def test_evidence_is_the_trafficking_flags_definition_of_a_juvenile_provider():
+    """The gap evidence counts the incidents HT01/HT02 flag, and only those, even when the
+    HT codes are not selected (one definition of "juvenile provider", in rules/trafficking.py)."""
+    rng = random.Random(5)
+    incidents = [
+        sm._juvenile_40a(rng, ORI, 2026, 7, 1),  # HT01
+        _offender_age(sm._juvenile_40a(rng, ORI, 2026, 7, 2), "1517"),  # range under 18: HT01
+        _offender_age(sm._juvenile_40a(rng, ORI, 2026, 7, 3), "1619"),  # range across 18: nothing
+        _offender_age(sm._juvenile_40a(rng, ORI, 2026, 7, 4), "00"),  # unknown age: nothing
+        _promoter_with_juvenile_40a_arrestee(rng, 5),  # HT02
+        sm._juvenile_buyer(rng, ORI, 2026, 7, 6),  # a juvenile buyer: nothing
+    ]
+    lines = gen.to_lines(incidents)
+    sub = read_flat_bytes(("\n".join(lines) + "\n").encode("ascii"), "agency.txt")
+    flagged = engine.run(sub, Context(today=TODAY), select=("HT01", "HT02"))
+    by_code = flagged.findings.groupby("code")["incident"].agg(lambda s: sorted(set(s))).to_dict()
+    assert by_code == {"HT01": ["26-000001", "26-000002"], "HT02": ["26-000005"]}
+    for select in (("HT01", "HT02"), ("204",)):
+        sub = read_flat_bytes(("\n".join(lines) + "\n").encode("ascii"), "agency.txt")
+        row = gaps.evidence(engine.run(sub, Context(today=TODAY), select=select)).iloc[0]
+        assert (row["juvenile_40a"], row["juvenile_40bc"], row["juvenile_incidents"]) == (2, 1, 3), select
+        assert row["juvenile_examples"].split() == [
+            "agency.txt#26-000001", "agency.txt#26-000002", "agency.txt#26-000005"]
 
 
 def test_month_label():

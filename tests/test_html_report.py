@@ -120,3 +120,19 @@ def test_renders_in_headless_chromium(tmp_path, page_text):
                          capture_output=True, text=True, timeout=180)
     assert dom.returncode == 0
     assert dom.stdout.count("<svg") == 4 and 'id="chart-rejection"' in dom.stdout
+
+
+def test_summary_shows_the_damaged_deliveries_and_only_rejecting_agencies_in_the_rate_chart(page_text):
+    from state_month_run import small_month
+
+    built, result = small_month(), small_month_result()
+    cut = built.damaged.loc[built.damaged["path"].str.endswith(".xml"), "ori"].iloc[0]
+    eds = built.damaged.loc[built.damaged["path"].str.endswith("_fbi_eds.txt"), "path"].iloc[0]
+    summary = page_text[page_text.index('id="summary"'):page_text.index('id="gaps"')]
+    assert "Damaged file" in summary and f'href="#agency-{cut}"' in summary
+    assert "1 file could not be read" in summary and "Every record read is accounted for" in summary
+    files = page_text[page_text.index('id="files"'):]
+    assert eds in files and "Error Data Set" in files
+    chart = summary[summary.index('id="chart-rejection"'):summary.index('id="chart-errors"')]
+    rejecting = set(result.summary.loc[result.summary["rejected"] > 0, "ori"])
+    assert rejecting and set(re.findall(r'href="#agency-([^"]+)"', chart)) == rejecting

@@ -49,13 +49,14 @@ from .runner import FilePart, Options, check_file_part, merge_parts
 # agency master file) are listed as skipped, not checked. A file named on its own is
 # always checked.
 CHECK_UNKNOWN_SUFFIXES = frozenset({"", ".txt", ".dat", ".nib", ".nibrs", ".wibrs", ".ibr"})
-NOT_SUBMISSIONS = frozenset({"expected_findings.csv", "expected_gaps.csv", "agency_master.csv"})
+NOT_SUBMISSIONS = frozenset({"expected_findings.csv", "expected_gaps.csv", "agency_master.csv",
+                             "damaged_files.csv"})
 GLOB_CHARS = frozenset("*?[")
 
 AGENCY_COLUMNS = (
     "ori", "name", "month", "status", "files", "format", "records",
-    "incidents", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
-    "received", "accepted", "rejected", "error_rate", "errors", "warnings", "flags", "ht_flags",
+    "incidents", "incidents_accepted", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
+    "received", "accepted", "rejected", "error_rate", "errors", "file_errors", "warnings", "flags", "ht_flags",
     "top_errors", "layout",
 )
 AGENCY_COLUMN_DOCS = {
@@ -68,6 +69,7 @@ AGENCY_COLUMN_DOCS = {
     "format": "flat, xml and/or sbr",
     "records": "records (segments, or summary rows) read",
     "incidents": "Group A incident reports received (deletes not counted)",
+    "incidents_accepted": "Group A incident reports with no error (incidents - incidents_rejected)",
     "incidents_rejected": "Group A incident reports that would be rejected (they have an error)",
     "group_b": "Group B arrest reports received",
     "zero_reports": "zero reports received",
@@ -76,7 +78,10 @@ AGENCY_COLUMN_DOCS = {
     "accepted": "reports with no error",
     "rejected": "reports with at least one error (the FBI rejects the whole report)",
     "error_rate": "rejected / received (0 when nothing was received)",
-    "errors": "error findings",
+    "errors": "error findings, file_errors included",
+    "file_errors": "errors about a whole file of the agency rather than a record (for example XML01: the "
+                   "XML is not well-formed, so nothing after the fault was read); a file holding several "
+                   "agencies counts them on each",
     "warnings": "data-quality warning findings",
     "flags": "flag findings (our own HT/GAP signals on the data)",
     "ht_flags": "trafficking flags (codes HT...) among the findings",
@@ -409,6 +414,10 @@ def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs:
     report = merge_parts(parts, ctx)
     evidence = gaps_mod.combine([p.extra for p in parts if p.fatal is None])
     run = gaps_mod.run_months(evidence, months)
+    if getattr(ctx, "history", None) is not None:  # add the months committed earlier (history.stored)
+        from .history.stored import extend_run
+
+        report.summary, evidence, run = extend_run(ctx.history, report.summary, evidence, months)
     summary = agency_summary(report, evidence, ctx, run)
     gap_frame = gaps_mod.signals(evidence, ctx.agencies, run)
     records = int(sum(f["records_read"] for f in report.files))
@@ -447,22 +456,33 @@ def agency_summary(report: Report, evidence: pd.DataFrame, ctx: Context, months:
         for column in ("incidents_rejected", "ht_flags"):
             merged[column] = merged[column].fillna(0).astype(int)
         f = report.findings
-        errors = f[f["severity"] == "error"][["file", "ori", "code"]].merge(ev[["file", "ori", "month"]],
-                                                                           on=["file", "ori"], how="left")
+        errors = f[f["severity"] == "error"][["file", "ori", "code"]]
+        # A file-level error (no ORI, e.g. XML01) belongs to every agency of its file.
+        file_level = errors[errors["ori"].fillna("") == ""].drop(columns="ori").merge(
+            merged[["file", "ori"]].drop_duplicates(), on="file")
+        per_file = file_level.groupby(["file", "ori"]).size().rename("file_errors").reset_index()
+        merged = merged.merge(per_file, on=["file", "ori"], how="left")
+        merged["file_errors"] = merged["file_errors"].fillna(0).astype(int)
+        merged["errors"] = merged["errors"] + merged["file_errors"]
+        errors = pd.concat([errors[errors["ori"].fillna("") != ""], file_level[["file", "ori", "code"]]], ignore_index=True)
+        errors = errors.merge(ev[["file", "ori", "month"]], on=["file", "ori"], how="left")
         errors["month"] = errors["month"].fillna(gaps_mod.UNKNOWN_MONTH)
         top = errors.groupby(["ori", "month"])["code"].agg(
             lambda c: " ".join(f"{k}x{v}" for k, v in c.value_counts().head(3).items()))
         counts = ["records", "incidents", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
-                  "units", "accepted", "rejected", "errors", "warnings", "flags", "ht_flags"]
+                  "units", "accepted", "rejected", "errors", "file_errors", "warnings", "flags", "ht_flags"]
         for (ori, month), g in merged.groupby(["ori", "month"], sort=True):
             row = {c: int(g[c].sum()) for c in counts}
             row["received"] = row.pop("units")
+            row["incidents_accepted"] = row["incidents"] - row["incidents_rejected"]
             row.update({
                 "ori": ori, "name": names.get(ori, ""), "month": month,
                 "status": "sent" if not names or ori in names else "not in agency file",
                 "files": int(g["file"].nunique()), "format": "/".join(sorted(set(g["format"]))),
                 "error_rate": round(row["rejected"] / row["received"], 4) if row["received"] else 0.0,
-                "top_errors": top.get((ori, month), ""), "layout": _union_layout(g["layout"]),
+                "top_errors": top.get((ori, month)) or " ".join(  # stored months (--history): their own
+                    t for t in g.get("top_errors", pd.Series(dtype=str)).fillna("").astype(str) if t),
+                "layout": _union_layout(g["layout"]),
             })
             rows.append(row)
     if ctx.agencies is not None:
@@ -485,18 +505,46 @@ def agency_summary(report: Report, evidence: pd.DataFrame, ctx: Context, months:
     return frame.sort_values(["month", "ori"]).reset_index(drop=True)
 
 
+def files_without_agency(report: Report) -> list[dict]:
+    """Files that were read but added no agency row (no record at all, or none with an ORI),
+    with what was found about them (file-level findings such as IO06 "no records")."""
+    with_rows = set(report.summary["file"].astype(str)) if len(report.summary) else set()
+    f = report.findings
+    out = []
+    for entry in report.files:
+        if str(entry["path"]) in with_rows:
+            continue
+        mine = f[f["file"].astype(str) == str(entry["path"])]
+        said = "; ".join(f"{r.code} {r.message}" for r in mine.drop_duplicates("code").head(3).itertuples(index=False))
+        out.append({"path": str(entry["path"]), "records_read": int(entry.get("records_read", 0)),
+                    "findings": said or "no finding"})
+    return out
+
+
 def totals(result: BatchResult) -> dict:
+    """Run totals: files, agencies, the record accounting of every file read, reports, findings."""
     s = result.summary
     sent = s[s["status"] != "nothing sent"]
     f = result.report.findings
+    files = result.report.files
+
+    def read(key: str) -> int:
+        return int(sum(int(x.get(key, 0)) for x in files))
+
     return {
         "months": result.months,
-        "files": result.stats["files"], "unreadable_files": len(result.report.fatal),
+        "files": result.stats["files"], "files_read": len(files), "unreadable_files": len(result.report.fatal),
+        "files_without_agency": len(files_without_agency(result.report)),
+        "agencies_with_file_errors": sorted(set(sent.loc[sent["file_errors"] > 0, "ori"])),
         "skipped_files": len(result.inputs.skipped),
         "agencies_sent": int(sent["ori"].nunique()),
+        "agencies_not_in_agency_file": int(sent.loc[sent["status"] == "not in agency file", "ori"].nunique()),
         "agencies_nothing_sent": int((s["status"] == "nothing sent").sum()),
+        "records_read": read("records_read"), "records_placed": read("records_placed"),
+        "records_unplaced": read("records_unplaced"), "blank_lines": read("blank_lines"),
         "records": int(sent["records"].sum()), "received": int(sent["received"].sum()),
-        "incidents": int(sent["incidents"].sum()), "accepted": int(sent["accepted"].sum()),
+        "incidents": int(sent["incidents"].sum()), "incidents_accepted": int(sent["incidents_accepted"].sum()),
+        "incidents_rejected": int(sent["incidents_rejected"].sum()), "accepted": int(sent["accepted"].sum()),
         "rejected": int(sent["rejected"].sum()),
         "error_rate": round(float(sent["rejected"].sum()) / float(sent["received"].sum()), 4)
         if int(sent["received"].sum()) else 0.0,
@@ -521,6 +569,7 @@ def summary_json(result: BatchResult) -> str:
         "nothing_sent": s.loc[s["status"] == "nothing sent", ["ori", "name", "month"]].to_dict(orient="records"),
         "files": result.report.files,
         "unreadable_files": result.report.fatal,
+        "files_without_agency": files_without_agency(result.report),
         "skipped_files": result.inputs.skipped,
         "rule_failures": result.report.rule_failures,
         "not_checked": [{"code": c, "needs": n} for c, n in sorted(result.report.not_checked.items())],

@@ -19,6 +19,7 @@ key            meaning                                                          
 ``agencies``   agency master file (CSV); relative to the settings file's folder    check, batch, gaps
 ``strict``     true: warnings also make the exit status 1                          check, batch
 ``jobs``       worker processes for batch and gaps (default: all cores)            batch, gaps
+``history``    the history store, like ``--history`` (read by history.session)    check, batch, gaps
 =============  ==================================================================  ==========
 
 ``select = ["4", "IO02"]`` is the same as ``--select 4,IO02``. Giving ``--select`` (or

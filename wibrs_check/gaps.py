@@ -23,15 +23,12 @@ Two steps, so that a batch never holds a file's model longer than it checks it:
    GAP06   an agency of the agency master file that sent nothing at all for a month
    ======  ===============================================================================
 
-Juvenile-prostitution evidence in incident data (flat or XML), per Group A incident:
-
-* a 40A (prostitution) incident whose offender is under 18, or whose arrestee under 18 was
-  not arrested for purchasing (40C): a juvenile provider;
-* a 40B or 40C incident with a person victim under 18 of a sex offense (11A-11D, 36A, 36B);
-* any incident that has an ``HT`` flag finding (the trafficking flags, when they run).
-
-An age is "under 18" when it is 01-17, NN/NB/BB (under a year), or a range whose upper age
-is 17 or less; 00 (unknown), blank and anything unreadable are not.
+Juvenile-prostitution evidence in incident data (flat or XML), per Group A incident, is
+what the trafficking flags HT01 and HT02 look for, read from the same function
+(:func:`wibrs_check.rules.trafficking.juvenile_provider_evidence`), so the gap report and
+the flags always agree on who is a juvenile provider and which ages count: a 40A incident
+with a juvenile provider (``juvenile_40a``), or a 40B/40C incident with one
+(``juvenile_40bc``). It is computed even when the HT codes are not selected for the run.
 
 A file's reports count for the month most of that agency's reports in the file carry (one
 stray record with another month does not open a month of its own). The months of a run are
@@ -49,10 +46,6 @@ import pandas as pd
 from . import spec
 from .model import UNIT_GROUP_B, UNIT_INCIDENT, UNIT_SBR, UNIT_ZERO
 
-PROSTITUTION = frozenset({"40A", "40B", "40C"})
-TRAFFICKING = frozenset({"64A", "64B"})
-SEX_OFFENSES = frozenset({"11A", "11B", "11C", "11D", "36A", "36B"})
-INFANT_AGES = frozenset({"NN", "NB", "BB"})
 EXAMPLES = 5  # incident numbers kept per agency and signal as examples
 UNKNOWN_MONTH = "unknown"
 
@@ -62,7 +55,7 @@ SIGNAL_CODES = ("GAP01", "GAP02", "GAP03", "GAP04", "GAP05", "GAP06")
 EVIDENCE_COLUMNS = (
     "file", "format", "ori", "month",
     "records", "units", "incidents", "legacy_records", "legacy_levels",
-    "prostitution_incidents", "juvenile_40a", "juvenile_40bc", "ht_flagged", "juvenile_incidents",
+    "prostitution_incidents", "juvenile_40a", "juvenile_40bc", "juvenile_incidents",
     "juvenile_examples", "ht_flags",
     "trafficking_incidents", "trafficking_rejected", "trafficking_error_codes", "trafficking_examples",
     "incidents_rejected",
@@ -93,19 +86,6 @@ GAP_COLUMN_DOCS = {
 # Step 1: evidence of one checked file
 
 
-def juvenile_age(values: pd.Series) -> pd.Series:
-    """True for an age under 18 as sent: 01-17, NN/NB/BB, or a range ending at 17 or below."""
-    text = values.fillna("").astype(str).str.strip()
-    two = text.str.fullmatch(r"\d{2}").fillna(False).astype(bool)
-    four = text.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
-    exact = pd.to_numeric(text.where(two), errors="coerce")
-    low = pd.to_numeric(text.str.slice(0, 2).where(four), errors="coerce")
-    high = pd.to_numeric(text.str.slice(2, 4).where(four), errors="coerce")
-    out = (two & (exact >= 1) & (exact <= 17)) | (four & (low >= 1) & (high <= 17) & (low <= high))
-    out |= text.isin(sorted(INFANT_AGES))
-    return out.fillna(False).astype(bool)
-
-
 def month_label(year: pd.Series, month: pd.Series) -> pd.Series:
     """'YYYY-MM' for a four-digit year and a month 1-12, else 'unknown'."""
     y = pd.to_numeric(pd.Series(year, dtype="str").str.strip(), errors="coerce")
@@ -115,53 +95,24 @@ def month_label(year: pd.Series, month: pd.Series) -> pd.Series:
     return label.where(good.fillna(False), UNKNOWN_MONTH)
 
 
-def _units_of(sub, level: int) -> pd.Series:
-    """The unit of every record of a level frame, indexed like the frame."""
-    frame = sub.frames.get(level)
-    if frame is None or not len(frame):
-        return pd.Series([], dtype=np.int64)
-    return sub.records["unit"].reindex(frame.index)
+def _incident_evidence(sub, units: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: prostitution and trafficking offenses held, and juvenile-provider evidence.
 
+    The evidence is the trafficking flags' own (:func:`wibrs_check.rules.trafficking.juvenile_provider_evidence`),
+    read whether or not HT01/HT02 were selected for the run, so "juvenile provider" has one
+    definition in the tool: its rows marked HT01 are 40A incidents, those marked HT02 are
+    40B/40C incidents.
+    """
+    from .rules import trafficking as ht
 
-def _occurrences(frame: pd.DataFrame, prefix: str) -> list[str]:
-    return [c for c in frame.columns if c == prefix or c.startswith(prefix + "_")]
-
-
-def _incident_evidence(sub, units: pd.DataFrame, flagged_units: set[int]) -> pd.DataFrame:
-    """Per Group A unit: prostitution, juvenile evidence (three kinds), trafficking."""
+    held = ht.offense_flags(sub).reindex(units.index, fill_value=False)
+    providers = ht.juvenile_provider_evidence(sub)
     out = pd.DataFrame(index=units.index)
-    for name in ("prostitution", "has_40a", "has_40bc", "trafficking", "juvenile_40a", "juvenile_40bc"):
-        out[name] = False
-    offenses = sub.frames.get(2)
-    if offenses is not None and len(offenses):
-        code_units = pd.DataFrame({"unit": _units_of(sub, 2).to_numpy(), "code": offenses["de6"].to_numpy()})
-        for name, codes in (("prostitution", PROSTITUTION), ("has_40a", {"40A"}), ("has_40bc", {"40B", "40C"}),
-                            ("trafficking", TRAFFICKING)):
-            hit = set(code_units.loc[code_units["code"].isin(sorted(codes)), "unit"])
-            out[name] = out.index.isin(list(hit))
-    juvenile_provider: set[int] = set()
-    offenders = sub.frames.get(5)
-    if offenders is not None and len(offenders) and "de37" in offenders:
-        young = juvenile_age(offenders["de37"]).to_numpy()
-        juvenile_provider |= set(_units_of(sub, 5).to_numpy()[young])
-    arrestees = sub.frames.get(6)
-    if arrestees is not None and len(arrestees) and "de47" in arrestees:
-        young = juvenile_age(arrestees["de47"]).to_numpy()
-        buyer = (arrestees.get("de45", pd.Series("", index=arrestees.index)) == "40C").to_numpy()
-        juvenile_provider |= set(_units_of(sub, 6).to_numpy()[young & ~buyer])
-    out["juvenile_40a"] = out["has_40a"] & out.index.isin(list(juvenile_provider))
-    victims = sub.frames.get(4)
-    if victims is not None and len(victims) and "de26" in victims:
-        links = _occurrences(victims, "de24")
-        sex_link = np.zeros(len(victims), dtype=bool)
-        for column in links:
-            sex_link |= victims[column].isin(sorted(SEX_OFFENSES)).to_numpy()
-        person = (victims.get("de25", pd.Series("I", index=victims.index)) == "I").to_numpy()
-        young = juvenile_age(victims["de26"]).to_numpy()
-        hit = set(_units_of(sub, 4).to_numpy()[young & person & sex_link])
-        out["juvenile_40bc"] = out["has_40bc"] & out.index.isin(list(hit))
-    out["ht_flagged"] = out.index.isin(sorted(flagged_units))
-    out["juvenile"] = out["juvenile_40a"] | out["juvenile_40bc"] | out["ht_flagged"]
+    out["prostitution"] = held[[ht.PROVIDING, ht.PROMOTING, ht.PURCHASING]].any(axis=1)
+    out["trafficking"] = held[list(ht.TRAFFICKING)].any(axis=1)
+    for column, code in (("juvenile_40a", "HT01"), ("juvenile_40bc", "HT02")):
+        out[column] = out.index.isin(providers.loc[providers["code"] == code, "unit"].unique())
+    out["juvenile"] = out["juvenile_40a"] | out["juvenile_40bc"]
     return out
 
 
@@ -216,8 +167,7 @@ def evidence(result) -> pd.DataFrame:
     firsts["received"] = received
     group_a = (firsts["unit_kind"] == UNIT_INCIDENT) & (firsts["action"] != "D")
     firsts["group_a"] = group_a
-    flagged = found[found["code"].str.startswith("HT") & (found["code"] != "HT10")]
-    inc = _incident_evidence(sub, firsts, set(flagged["unit"].dropna().astype(int)))
+    inc = _incident_evidence(sub, firsts)
     for column in inc.columns:
         firsts[column] = inc[column] & group_a
     sbr = _sbr_evidence(sub)
@@ -247,7 +197,6 @@ def evidence(result) -> pd.DataFrame:
             "prostitution_incidents": int(units["prostitution"].sum()),
             "juvenile_40a": int(units["juvenile_40a"].sum()),
             "juvenile_40bc": int(units["juvenile_40bc"].sum()),
-            "ht_flagged": int(units["ht_flagged"].sum()),
             "juvenile_incidents": int(units["juvenile"].sum()),
             "juvenile_examples": _examples(units.loc[units["juvenile"], "incident"], short),
             "ht_flags": int(found.loc[found["ori"] == ori, "code"].str.startswith("HT").sum()),
@@ -356,11 +305,11 @@ def signals(ev: pd.DataFrame, agencies: pd.DataFrame | None = None,
         trafficking = int(g["trafficking_incidents"].sum())
         if juvenile and not trafficking:
             parts = []
-            for column, words in (("juvenile_40a", "a 40A offender or arrestee under 18"),
-                                  ("juvenile_40bc", "a 40B/40C incident with a victim under 18 of a sex offense"),
-                                  ("ht_flagged", "an HT trafficking flag")):
+            for column, words in (("juvenile_40a", "40A (prostitution) with a provider under 18, flag HT01"),
+                                  ("juvenile_40bc", "40B/40C (promoting, purchasing) with a provider under 18, "
+                                                    "flag HT02")):
                 if int(g[column].sum()):
-                    parts.append(f"{int(g[column].sum()):,} with {words}")
+                    parts.append(f"{words}: {int(g[column].sum()):,}")
             add(ori, "GAP02", _months(g, g["juvenile_incidents"] > 0), juvenile,
                 f"{_plural(juvenile, 'incident')} with juvenile prostitution evidence ({'; '.join(parts)}) "
                 f"and no 64A/64B incident in {seen} sent.",

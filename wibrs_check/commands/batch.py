@@ -66,13 +66,17 @@ def common_options(func):
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    from ..history.session import batch_option  # --history: months from the store (docs/history.md)
+
+    return batch_option(func)
 
 
 def run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress, exclude=None,
         plain_progress: bool = False):
     settings = resolve_cli(codes(select), codes(ignore), agencies, strict, jobs)
-    ctx = Context(agencies=load_agencies(settings.agencies),
+    from ..history.session import for_batch
+
+    ctx = Context(agencies=load_agencies(settings.agencies), history=for_batch(),
                   today=(today_.date() if today_ else dt.date.today()))
     options = Options(settings.select, settings.ignore, settings.strict, xsd_dir)
     if progress is None and plain_progress and not sys.stderr.isatty():
@@ -112,7 +116,53 @@ def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tupl
     return written
 
 
+# Terminal table columns in display order: (summary column, header, right-aligned, priority).
+# On a narrow terminal the table keeps the columns that fit, lowest priority number first,
+# and says which it left out (summary.csv has them all).
+TABLE_COLUMNS = (
+    ("ori", "ORI", False, 0), ("name", "agency", False, 8), ("month", "month", False, 1),
+    ("format", "format", False, 7), ("records", "records", True, 13), ("incidents", "incidents", True, 2),
+    ("incidents_accepted", "inc.\naccepted", True, 9), ("incidents_rejected", "inc.\nrejected", True, 1),
+    ("received", "reports\nreceived", True, 11), ("rejected", "reports\nrejected", True, 12),
+    ("error_rate", "error\nrate", True, 3), ("top_errors", "top errors", False, 4),
+    ("warnings", "warnings", True, 10), ("ht_flags", "HT\nflags", True, 5), ("layout", "layout", False, 6),
+)
+NAME_WIDTH = 28
+
+
+def _cell(name: str, value) -> str:
+    if name == "error_rate":
+        return f"{value:.1%}"
+    if name == "layout" and "legacy" in str(value):
+        return f"[yellow]{value}[/yellow]"
+    if name == "name":
+        text = str(value)
+        return text if len(text) <= NAME_WIDTH else text[:NAME_WIDTH - 1] + "…"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _fitting_columns(frame, width: int, wanted) -> tuple[list, list]:
+    """The columns of ``wanted`` that fit in ``width`` characters (by priority), in display
+    order, and the headers of those left out."""
+    import re
+
+    kept, left_out, used = [], [], 1
+    for column in sorted(wanted, key=lambda c: c[3]):
+        name, header = column[0], column[1]
+        cells = [re.sub(r"\[/?[a-z]+\]", "", _cell(name, v)) for v in frame[name]]
+        need = max([len(line) for line in header.split("\n")] + [len(c) for c in cells]) + 3
+        if used + need <= width:
+            kept.append(column)
+            used += need
+        else:
+            left_out.append(header.replace("\n", " "))
+    return [c for c in wanted if c in kept], left_out
+
+
 def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path]) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -121,48 +171,56 @@ def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path])
     s = result.summary
     sent = s[s["status"] != "nothing sent"].copy()
     months = ", ".join(result.months) or "no month"
-    console.print(f"[bold]wibrs-check batch[/bold] ({months}): {t['files']:,} files from {t['agencies_sent']:,} "
-                  f"agencies, {t['records']:,} records; {t['received']:,} reports, {t['accepted']:,} would be "
-                  f"accepted, {t['rejected']:,} rejected ({t['error_rate']:.1%}). {t['errors']:,} errors, "
-                  f"{t['warnings']:,} warnings, {t['ht_flags']:,} trafficking flags.")
-    table = Table(title="By agency (most rejected first)", title_justify="left", show_lines=False)
-    has_names = bool((s["name"] != "").any())
-    columns = [("ori", "left"), *([("name", "left")] if has_names else []), ("month", "left"), ("format", "left"),
-               ("records", "right"), ("incidents", "right"), ("received", "right"), ("accepted", "right"),
-               ("rejected", "right"), ("error_rate", "right"), ("top_errors", "left"), ("warnings", "right"),
-               ("ht_flags", "right"), ("layout", "left")]
-    for name, justify in columns:
-        table.add_column(name.replace("_", " "), justify=justify, no_wrap=True,
-                         overflow="ellipsis", max_width=30 if name == "name" else None)
-    ordered = sent.sort_values(["error_rate", "rejected", "ori"], ascending=[False, False, True])
+    strangers = f" ({t['agencies_not_in_agency_file']:,} not in the agency file)" if t["agencies_not_in_agency_file"] else ""
+    blanks = f", {t['blank_lines']:,} blank lines" if t["blank_lines"] else ""
+    console.print(
+        f"[bold]wibrs-check batch[/bold] ({months}): {t['files']:,} files; {t['agencies_sent']:,} agencies sent "
+        f"reports{strangers}, {t['agencies_nothing_sent']:,} sent nothing.\n"
+        f"Records: {t['records_read']:,} read, {t['records_placed']:,} in segments, {t['records_unplaced']:,} "
+        f"unplaced (error 051){blanks}.\n"
+        f"Incidents: {t['incidents']:,} received, {t['incidents_accepted']:,} would be accepted, "
+        f"{t['incidents_rejected']:,} rejected. All reports (incidents, deletes, arrests, zero reports, summary "
+        f"returns): {t['received']:,}, {t['rejected']:,} rejected ({t['error_rate']:.1%}).\n"
+        f"Findings: {t['errors']:,} errors, {t['warnings']:,} warnings, {t['ht_flags']:,} trafficking flags.")
+    # A damaged file first (a file-level error such as XML01), then the most rejected reports.
+    ordered = sent.assign(_damaged=sent["file_errors"] > 0).sort_values(
+        ["_damaged", "rejected", "error_rate", "ori"], ascending=[False, False, False, True])
     shown = ordered if rows <= 0 else ordered.head(rows)
+    wanted = [c for c in TABLE_COLUMNS
+              if (c[0] != "name" or (s["name"] != "").any()) and (c[0] != "month" or len(result.months) > 1)]
+    columns, left_out = _fitting_columns(shown, console.width, wanted)
+    title = "By agency: damaged files first, then the most rejected reports"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name, header, right, _ in columns:
+        table.add_column(header, justify="right" if right else "left", no_wrap=True)
     for r in shown.itertuples(index=False):
-        values = []
-        for name, _ in columns:
-            v = getattr(r, name)
-            if name == "error_rate":
-                v = f"{v:.1%}"
-            elif name == "layout" and "legacy" in str(v):
-                v = f"[yellow]{v}[/yellow]"
-            elif isinstance(v, int):
-                v = f"{v:,}"
-            values.append(str(v))
-        table.add_row(*values)
+        table.add_row(*(_cell(name, getattr(r, name)) for name, *_ in columns))
     console.print(table)
+    if left_out:
+        console.print(f"(too narrow for {', '.join(left_out)}: see summary.csv)")
     if len(shown) < len(ordered):
         console.print(f"({len(ordered) - len(shown):,} more agencies in summary.csv; --rows 0 shows all)")
     nothing = s[s["status"] == "nothing sent"]
     if len(nothing):
         listed = ", ".join(f"{r.ori}{' ' + r.name if r.name else ''}" for r in nothing.head(12).itertuples())
-        more = f" and {len(nothing) - 12} more" if len(nothing) > 12 else ""
+        more = f" and {len(nothing) - 12} more (summary.csv, status 'nothing sent')" if len(nothing) > 12 else ""
         console.print(f"[bold]Sent nothing[/bold] ({len(nothing):,}): {listed}{more}")
-    elif not has_names:
+    elif not (s["name"] != "").any():
         console.print("(give --agencies to list the agencies that sent nothing)")
+    strangers = sent[sent["status"] == "not in agency file"]
+    if len(strangers) and (s["name"] != "").any():
+        console.print(f"[bold]Not in the agency file[/bold] ({len(strangers):,}): "
+                      + ", ".join(sorted(set(strangers["ori"]))[:12]))
     if len(result.gaps):
         counts = ", ".join(f"{code} {n}" for code, n in gaps_mod.by_code(result.gaps).items())
         console.print(f"[bold]Offense-code gap signals[/bold] (agencies): {counts}; see gaps.csv and report.html")
+    if t["agencies_with_file_errors"]:
+        console.print(f"[red]damaged files[/red] (a file-level error such as XML01, a file cut off) from "
+                      f"{', '.join(t['agencies_with_file_errors'])}: see top errors")
     for bad in result.report.fatal:
         console.print(f"[red]unreadable[/red] {bad['path']}: {bad['message']}")
+    for quiet in batch_mod.files_without_agency(result.report):
+        console.print(f"[red]no agency[/red] {quiet['path']} ({quiet['records_read']:,} records): {quiet['findings']}")
     if result.inputs.skipped:
         console.print(f"skipped {len(result.inputs.skipped)} file(s) that are not submissions "
                       f"(listed in summary.json): {', '.join(Path(x['path']).name for x in result.inputs.skipped[:5])}"

@@ -14,7 +14,15 @@ What the state program receives in a month, for ``wibrs-check batch`` and its be
   (GAP03), agencies still on the pre-2019 segment lengths (GAP04), a summary agency with a
   juvenile prostitution arrest and no 64A (GAP05) and one without a Human Trafficking return
   (GAP01), and agencies that sent nothing (GAP06). Look-alikes that must raise no GAP02 are
-  planted too (a juvenile buyer, a juvenile case at an agency that does code 64A).
+  planted too (a juvenile buyer, a juvenile case at an agency that does code 64A). The
+  trafficking cases among the error injections raise signals of their own and are listed
+  too: a juvenile flag (HT01/HT02) at an agency with no 64A/64B is GAP02, a 64A/64B incident
+  with an error (HT03) is GAP03;
+* two damaged deliveries, as a month folder really holds them: one agency's XML file cut
+  off in transfer (``damaged_files.csv`` names it; the check reports it as not well-formed,
+  XML01, on that agency's row), and the FBI Error Data Set of the month before saved into
+  the folder (``*_fbi_eds.txt``), which is not a submission: the run reports it as a file it
+  cannot read and goes on.
 
 ``agency_master.csv`` (the agency master file for ``--agencies``) is written beside them.
 Without a real agency list the ORIs are made up (``WI`` + seven digits); with one
@@ -38,6 +46,7 @@ from . import sbr as sbr_gen
 from .incidents import Incident, Segment
 from .inject import build_month
 from .profiles import PROFILES
+from .. import spec
 
 LEGACY_LENGTHS = {1: 87, 2: 63, 4: 129, 5: 45}
 EVERYDAY = tuple(o for o in PROFILES if o not in ("64A", "64B", "40A", "40B", "40C", "09A", "09B", "09C"))
@@ -50,6 +59,7 @@ class StateMonth:
     agency_file: Path
     expected_gaps: pd.DataFrame  # ori, code
     must_not: pd.DataFrame  # ori, code: look-alikes that must not raise the signal
+    damaged: pd.DataFrame = field(default_factory=pd.DataFrame)  # path, ori, problem: the damaged deliveries
     formats: dict[str, int] = field(default_factory=dict)  # files per format
     segments: int = 0  # records written in flat and XML-equivalent form (SBR rows included)
 
@@ -130,14 +140,31 @@ def _rejected_trafficking(rng, ori, year, month, number) -> Incident:
     return inc
 
 
+def _injected_gaps(ori: str, records: list[str], injected_codes: set[str]) -> list[dict]:
+    """The gap signals the trafficking injections of ``build_month`` plant in one agency's file:
+    a juvenile flag (HT01/HT02) with no 64A/64B offense anywhere in the file is GAP02; a
+    64A/64B incident with an error (HT03) is GAP03. (Generator code, a few small files.)"""
+    de6 = next(f for f in spec.layout(2) if f.column == "de6")
+    out = []
+    if injected_codes & {"HT01", "HT02"}:
+        trafficking = any(r[4:5] == "2" and r[de6.start - 1:de6.end] in ("64A", "64B") for r in records)
+        if not trafficking:
+            out.append({"ori": ori, "code": "GAP02"})
+    if "HT03" in injected_codes:
+        out.append({"ori": ori, "code": "GAP03"})
+    return out
+
+
 def build_state_month(directory: str | Path, agencies: int = 460, agency_list: str | Path | None = None,
                       seed: int = 2026, year: int = 2026, month: int = 7, xml_share: float = 0.08,
                       silent_share: float = 0.03, zero_share: float = 0.03, legacy_share: float = 0.04,
-                      inject: bool = True, incidents: int | None = None) -> StateMonth:
+                      inject: bool = True, incidents: int | None = None, damage: bool = True) -> StateMonth:
     """Write the month into ``directory`` and return what was written and what must be found.
 
     ``incidents`` fixes the clean incidents per agency (tests); by default they are drawn from
     a skewed distribution like Wisconsin's (median about 30, three large agencies with 1,000-2,500).
+    ``damage`` adds the two damaged deliveries (``damaged_files.csv``). ``segments`` counts the
+    records written, those of the cut-off XML file excepted.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -168,6 +195,11 @@ def build_state_month(directory: str | Path, agencies: int = 460, agency_list: s
 
     built = build_month(seed=seed, oris=tuple(active), year=year, month=month, incidents_per_agency=0,
                         codes=None if inject else ())
+    # The damaged XML delivery: an XML agency without planted cases or injected errors.
+    injected_files = set(built.expected["file"])
+    cut_off = next((o for o in sorted(xml) if f"{o}_{year}-{month:02d}.txt" not in injected_files), None) \
+        if damage else None
+    damaged: list[dict] = []
     paths: list[Path] = []
     formats: dict[str, int] = {}
     segments = 0
@@ -201,11 +233,19 @@ def build_state_month(directory: str | Path, agencies: int = 460, agency_list: s
         name = f"{ori}_{year}-{month:02d}.txt"
         records = built.files[name] + gen.to_lines(extra)
         segments += len(records)
+        injected = set(built.expected.loc[built.expected["file"] == name, "code"])
+        planted = {(e["ori"], e["code"]) for e in expected}
+        expected += [e for e in _injected_gaps(ori, records, injected) if (e["ori"], e["code"]) not in planted]
         if ori in xml:
             from .xml_writer import to_xml
 
             path = directory / f"{ori}_{year}-{month:02d}.xml"
-            path.write_bytes(to_xml(records))
+            data = to_xml(records)
+            if ori == cut_off:  # damaged in transfer: the last two fifths never arrived
+                data = data[:len(data) * 3 // 5]
+                damaged.append({"path": path.name, "ori": ori, "problem": "XML file cut off in transfer"})
+                segments -= len(records)  # how many arrive depends on the cut: not counted
+            path.write_bytes(data)
             formats["xml"] = formats.get("xml", 0) + 1
         else:
             path = directory / name
@@ -218,7 +258,7 @@ def build_state_month(directory: str | Path, agencies: int = 460, agency_list: s
         paths.append(path)
         segments += 1
         formats["flat"] = formats.get("flat", 0) + 1
-    for ori in nibrs[-n_silent:]:
+    for ori in silent:
         expected.append({"ori": ori, "code": "GAP06"})
 
     # Summary agencies: one return each; the last ones send nothing.
@@ -240,14 +280,28 @@ def build_state_month(directory: str | Path, agencies: int = 460, agency_list: s
     for ori in summary[len(sending):]:
         expected.append({"ori": ori, "code": "GAP06"})
 
+    # Last month's FBI Error Data Set, saved into the month's folder: not a submission.
+    if active and damage:
+        from ..findings import empty
+        from ..report.eds import render as render_eds
+
+        prev = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+        eds_path = directory / f"{active[0]}_{prev}_fbi_eds.txt"
+        eds_path.write_text(render_eds(empty(), f"{month:02d}/01/{year}"), encoding="ascii", newline="")
+        paths.append(eds_path)
+        damaged.append({"path": eds_path.name, "ori": active[0], "problem": "an FBI Error Data Set, not a submission"})
+        formats["eds"] = 1
+
     master = pd.DataFrame({"ori": table["ori"], "name": table["name"], "county": table["county"],
                            "status": "active", "reporting": table["nibrs"].map({True: "NIBRS", False: "SBR"})})
     agency_file = directory / "agency_master.csv"
     master.to_csv(agency_file, index=False, lineterminator="\n")
     expected_frame = pd.DataFrame(expected, columns=["ori", "code"])
     expected_frame.to_csv(directory / "expected_gaps.csv", index=False, lineterminator="\n")
+    damaged_frame = pd.DataFrame(damaged, columns=["path", "ori", "problem"])
+    damaged_frame.to_csv(directory / "damaged_files.csv", index=False, lineterminator="\n")
     return StateMonth(directory, paths, agency_file, expected_frame, pd.DataFrame(must_not, columns=["ori", "code"]),
-                      formats, segments)
+                      damaged_frame, formats, segments)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -261,8 +315,9 @@ def main(argv: list[str] | None = None) -> None:
     year, month = (int(x) for x in args.month.split("-"))
     built = build_state_month(args.directory, args.agencies, args.agency_list, args.seed, year, month)
     print(f"wrote {len(built.paths)} files ({', '.join(f'{n} {k}' for k, n in sorted(built.formats.items()))}; "
-          f"{built.segments:,} records) to {built.directory}, the agency master file {built.agency_file.name} "
-          f"and expected_gaps.csv ({len(built.expected_gaps)} planted signals)")
+          f"{built.segments:,} records) to {built.directory}, the agency master file {built.agency_file.name}, "
+          f"expected_gaps.csv ({len(built.expected_gaps)} planted signals) and damaged_files.csv "
+          f"({len(built.damaged)} damaged deliveries)")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,8 @@ def _code_table(findings: pd.DataFrame) -> list[dict]:
     g = findings.groupby("code")
     counts = g.size()
     agencies = g["ori"].nunique()
-    top_agencies = g["ori"].agg(lambda s: s.value_counts().head(5).index.tolist())
+    # file-level findings (no ORI, such as XML01) name no agency here
+    top_agencies = g["ori"].agg(lambda s: s[s.fillna("") != ""].value_counts().head(5).index.tolist())
     rows = []
     for code, n in counts.sort_values(ascending=False).items():
         row = catalog.loc[code] if code in catalog.index else None
@@ -199,16 +200,15 @@ def _charts(summary: pd.DataFrame, findings: pd.DataFrame, evidence: pd.DataFram
             gaps: pd.DataFrame | None) -> dict[str, Markup]:
     charts: dict[str, Markup] = {}
     sent = summary[(summary["status"] != "nothing sent") & (summary["received"] > 0)] if len(summary) else summary
+    bars = []
     if len(sent):
         per = sent.groupby("ori").agg(received=("received", "sum"), rejected=("rejected", "sum"))
         per["rate"] = per["rejected"] / per["received"]
-        per = per.sort_values(["rate", "rejected"], ascending=False).head(TOP_AGENCIES)
+        per = per[per["rejected"] > 0].sort_values(["rate", "rejected"], ascending=False).head(TOP_AGENCIES)
         bars = [Bar(o, r.rate * 100, "#" + agency_anchor(o), f"{o}: {int(r.rejected)} of {int(r.received)} rejected",
                     f"{r.rate:.0%} ({int(r.rejected)}/{int(r.received)})") for o, r in per.iterrows()]
-    else:
-        bars = []
-    charts["rejection"] = bar_chart(bars, f"Rejection rate by agency (highest {TOP_AGENCIES})", COLORS["error"],
-                                    max_value=100, label_width=110)
+    charts["rejection"] = bar_chart(bars, f"Rejection rate by agency (the {TOP_AGENCIES} highest with rejections)",
+                                    COLORS["error"], max_value=100, label_width=110, empty="no report rejected")
     errors = findings[findings["severity"] == "error"] if len(findings) else findings
     top = errors["code"].value_counts().head(TOP_CODES) if len(errors) else pd.Series(dtype="int64")
     catalog = spec.edit_catalog()
@@ -221,14 +221,16 @@ def _charts(summary: pd.DataFrame, findings: pd.DataFrame, evidence: pd.DataFram
         ev = evidence.groupby("ori")[["juvenile_incidents", "trafficking_incidents", "trafficking_rejected",
                                       "ht_flags", "sbr_flagged_juveniles"]].sum()
         ev["juvenile"] = ev["juvenile_incidents"] + ev["sbr_flagged_juveniles"]
-        ev = ev[(ev[["juvenile", "trafficking_incidents", "ht_flags"]].sum(axis=1)) > 0]
+        # agencies with something to follow up; 64A/64B incidents are shown beside it as context
+        ev = ev[(ev[["juvenile", "ht_flags", "trafficking_rejected"]].sum(axis=1)) > 0]
         ev = ev.sort_values(["juvenile", "ht_flags", "trafficking_rejected"], ascending=False).head(TOP_AGENCIES)
         groups = [(o, "#" + agency_anchor(o), [float(r.juvenile), float(r.ht_flags), float(r.trafficking_incidents),
                                                 float(r.trafficking_rejected)]) for o, r in ev.iterrows()]
     charts["trafficking"] = grouped_bar_chart(
         groups, [("juvenile prostitution evidence", COLORS["juvenile"]), ("HT flags", COLORS["ht"]),
                  ("64A/64B incidents", COLORS["trafficking"]), ("64A/64B rejected", COLORS["rejected"])],
-        "Trafficking evidence and flags by agency", label_width=110, empty="no trafficking evidence or flags")
+        "Trafficking evidence and flags by agency", label_width=110,
+        empty="no juvenile prostitution evidence, trafficking flag or rejected 64A/64B incident")
     gap_bars = []
     if gaps is not None and len(gaps):
         for code, n in gaps["code"].value_counts().sort_index().items():
@@ -256,7 +258,8 @@ def _environment():
 
 def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFrame | None = None,
            evidence: pd.DataFrame | None = None, months: list[str] | None = None, stats: dict | None = None,
-           totals: dict | None = None, skipped: list[dict] | None = None, title: str | None = None) -> str:
+           totals: dict | None = None, skipped: list[dict] | None = None, title: str | None = None,
+           quiet_files: list[dict] | None = None) -> str:
     """The page for a report; ``summary`` defaults to the report's per-file summary rows."""
     from ..batch import AGENCY_COLUMNS
 
@@ -275,6 +278,8 @@ def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFra
         totals = {"files": len(report.files) + len(report.fatal), "agencies_sent": int(sent["ori"].nunique()),
                   "agencies_nothing_sent": int((summary["status"] == "nothing sent").sum()),
                   "records": int(sent["records"].sum()), "received": received,
+                  "incidents": int(sent["incidents"].sum()), "incidents_accepted": int(sent["incidents_accepted"].sum()),
+                  "incidents_rejected": int(sent["incidents_rejected"].sum()),
                   "accepted": int(sent["accepted"].sum()), "rejected": int(sent["rejected"].sum()),
                   "error_rate": (int(sent["rejected"].sum()) / received) if received else 0.0,
                   "errors": int((findings["severity"] == "error").sum()),
@@ -295,7 +300,7 @@ def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFra
         agencies=agencies.to_dict(orient="records"), gap_codes_by_ori=gap_codes_by_ori,
         breakdown=_agency_breakdown(findings),
         codes=_code_table(findings), docs=code_docs(shown_codes),
-        fatal=report.fatal, skipped=skipped or [], rule_failures=report.rule_failures,
+        fatal=report.fatal, quiet_files=quiet_files or [], skipped=skipped or [], rule_failures=report.rule_failures,
         not_checked=sorted(report.not_checked.items()),
     )
     return page
@@ -310,14 +315,26 @@ def _summary_from_report(report: Report) -> pd.DataFrame:
     out["status"] = "sent"
     out["month"] = ""
     out["files"] = 1
-    out["incidents_rejected"] = 0
-    out["ht_flags"] = 0
+    # incidents rejected: Group A incident units (deletes aside) with an error finding
+    units = report.units
+    f = report.findings
+    bad = f.loc[(f["severity"] == "error") & f["unit"].notna(), ["file", "unit"]].drop_duplicates()
+    bad = bad.assign(unit=bad["unit"].astype("int64"))
+    incidents = units[(units["kind"] == "A") & (units["action"] != "D")].assign(unit=lambda u: u["unit"].astype("int64"))
+    rejected = incidents.merge(bad, on=["file", "unit"]).groupby(["file", "ori"]).size().rename("incidents_rejected")
+    out = out.merge(rejected.reset_index(), on=["file", "ori"], how="left")
+    out["incidents_rejected"] = out["incidents_rejected"].fillna(0).astype("int64")
+    out["incidents_accepted"] = out["incidents"] - out["incidents_rejected"]
+    if "ht_flags" not in out:
+        out["ht_flags"] = f[f["code"].str.startswith("HT")].groupby(["file", "ori"]).size().reindex(
+            pd.MultiIndex.from_frame(out[["file", "ori"]]), fill_value=0).to_numpy()
     return out
 
 
 def render_batch(result) -> str:
     """The page for a :class:`~wibrs_check.batch.BatchResult`."""
-    from ..batch import totals
+    from ..batch import files_without_agency, totals
 
     return render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
-                  months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped)
+                  months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped,
+                  quiet_files=files_without_agency(result.report))
