@@ -56,7 +56,7 @@ def run(
 ) -> Result:
     """Run every selected rule. ``strict_rules`` re-raises a rule's own exception (tests)."""
     ctx = ctx or Context()
-    pieces: list[pd.DataFrame] = []
+    pieces: list[tuple[Rule, pd.DataFrame]] = []
     not_checked: dict[str, str] = {}
     failures: dict[str, str] = {}
     chosen = selected_rules(select, ignore)
@@ -97,23 +97,32 @@ def run(
 def _run_checks(rule: Rule, args: tuple, ctx: Context, failures: dict[str, str],
                 strict_rules: bool) -> list[pd.DataFrame]:
     """The findings of every check of ``rule`` whose needs ``ctx`` meets, each called with ``args``."""
-    pieces: list[pd.DataFrame] = []
+    pieces: list[tuple[Rule, pd.DataFrame]] = []
     for check in rule.checks:
         if any(not ctx.has(n) for n in rule.needs_of(check)):
             continue
         try:
-            hits = _normalise(check(*args), check)
+            out = check(*args)
+            if _nothing_found(out):  # most checks find nothing: skip building an empty frame
+                continue
+            hits = _normalise(out, check)
         except Exception as exc:  # a broken rule must not lose the rest of the file
             if strict_rules:
                 raise
             failures[rule.code] = f"{type(exc).__name__}: {exc}"
             continue
         if len(hits):
-            hits["code"] = rule.code
-            hits["severity"] = rule.severity
-            hits["title"] = rule.title
-            pieces.append(hits)
+            pieces.append((rule, hits))
     return pieces
+
+
+def _nothing_found(out: object) -> bool:
+    """True for a check result that holds no failing record (None, empty, or all False)."""
+    if out is None:
+        return True
+    if isinstance(out, pd.Series) and out.dtype == bool:
+        return not out.to_numpy().any()
+    return isinstance(out, (pd.Series, pd.Index, pd.DataFrame)) and len(out) == 0
 
 
 def _normalise(out: object, check) -> pd.DataFrame:
@@ -142,10 +151,14 @@ def _normalise(out: object, check) -> pd.DataFrame:
     return hits
 
 
-def _assemble(sub: Submission, pieces: list[pd.DataFrame]) -> pd.DataFrame:
+def _assemble(sub: Submission, pieces: list[tuple[Rule, pd.DataFrame]]) -> pd.DataFrame:
+    """The findings frame from each rule's hits (the rule gives code, severity and title)."""
     if not pieces:
         return findings_mod.empty()
-    hits = pd.concat(pieces, ignore_index=True)
+    hits = pd.concat([h for _, h in pieces], ignore_index=True)
+    sizes = [len(h) for _, h in pieces]
+    for name, attribute in (("code", "code"), ("severity", "severity"), ("title", "title")):
+        hits[name] = np.repeat(np.array([getattr(r, attribute) for r, _ in pieces], dtype=object), sizes)
     hits["rid"] = hits["rid"].astype(np.int64)
     for name, default in (("value", None), ("detail", ""), ("data_element", None), ("on_record", True)):
         if name not in hits.columns:
