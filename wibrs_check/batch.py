@@ -39,6 +39,7 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from . import gaps as gaps_mod
+from .agencies import by_ori
 from .context import Context
 from .report import Report
 from .runner import FilePart, Options, check_file_part, merge_parts
@@ -447,7 +448,7 @@ def agency_summary(report: Report, evidence: pd.DataFrame, ctx: Context, months:
     s = report.summary
     names = {}
     if ctx.agencies is not None and "name" in ctx.agencies:
-        names = dict(zip(ctx.agencies["ori"], ctx.agencies["name"]))
+        names = by_ori(ctx.agencies)["name"].to_dict()
     rows: list[dict] = []
     if len(s) and len(evidence):
         ev = evidence[["file", "ori", "month", "incidents_rejected", "ht_flags"]]

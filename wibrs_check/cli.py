@@ -25,7 +25,9 @@ FORMATS = {
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+    from .config import split_codes
+
+    return split_codes(values)
 
 
 def _load_agencies(path: str | None):

@@ -112,7 +112,12 @@ def _codes(value, path: Path, key: str) -> tuple[str, ...]:
     else:
         raise ConfigError(f"{path}: '{key}' must be a list of codes (for example [\"4\", \"IO02\"]) or a "
                           f"comma-separated text, not {value!r}")
-    return tuple(c.strip() for item in items for c in item.split(",") if c.strip())
+    return split_codes(items)
+
+
+def split_codes(values) -> tuple[str, ...]:
+    """Codes from option values or list items, each possibly comma-separated ('4,IO02')."""
+    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
 def parse(path: Path, table: dict) -> Settings:

@@ -95,7 +95,7 @@ def run(
 
 
 def _run_checks(rule: Rule, args: tuple, ctx: Context, failures: dict[str, str],
-                strict_rules: bool) -> list[pd.DataFrame]:
+                strict_rules: bool) -> list[tuple[Rule, pd.DataFrame]]:
     """The findings of every check of ``rule`` whose needs ``ctx`` meets, each called with ``args``."""
     pieces: list[tuple[Rule, pd.DataFrame]] = []
     for check in rule.checks:
@@ -249,12 +249,25 @@ def _assemble(sub: Submission, pieces: list[tuple[Rule, pd.DataFrame]]) -> pd.Da
 # Acceptance summary
 
 
+def unit_firsts(sub: Submission) -> pd.DataFrame:
+    """Per unit (the index, in file order): the header fields of its first record and its
+    first physical line. Built once per submission for the summary and the report's unit list."""
+
+    def build(s: Submission) -> pd.DataFrame:
+        grouped = s.records.groupby("unit", sort=True)
+        firsts = grouped[["ori", "unit_kind", "action", "incident", "sub_year", "sub_month"]].first()
+        firsts["line"] = grouped["line"].min()
+        return firsts
+
+    return sub.derived("engine.unit_firsts", build)
+
+
 def unit_table(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
     """One row per submission unit with its kind, action and whether it is rejected."""
     records = sub.records
     if not len(records):
         return pd.DataFrame(columns=["unit", "ori", "unit_kind", "action", "incident", "rejected"])
-    firsts = records.groupby("unit", sort=False).first()[["ori", "unit_kind", "action", "incident"]]
+    firsts = unit_firsts(sub)[["ori", "unit_kind", "action", "incident"]].copy()
     error_units = found.loc[found["severity"] == "error", "unit"].dropna().astype(int).unique()
     firsts["rejected"] = firsts.index.isin(error_units)
     return firsts.reset_index()

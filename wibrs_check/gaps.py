@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from . import spec
+from .agencies import by_ori
 from .model import UNIT_GROUP_B, UNIT_INCIDENT, UNIT_SBR, UNIT_ZERO
 
 EXAMPLES = 5  # incident numbers kept per agency and signal as examples
@@ -154,11 +155,11 @@ def evidence(result) -> pd.DataFrame:
     records = sub.records
     if not len(records):
         return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
-    from .engine import _generation
+    from .engine import _generation, unit_firsts
 
     file = str(sub.source)
     short = file.replace("\\", "/").rsplit("/", 1)[-1]
-    firsts = records.groupby("unit", sort=True).first()[["ori", "unit_kind", "action", "incident", "sub_year", "sub_month"]]
+    firsts = unit_firsts(sub)[["ori", "unit_kind", "action", "incident", "sub_year", "sub_month"]].copy()
     firsts["month"] = month_label(firsts["sub_year"], firsts["sub_month"]).to_numpy()
     errors = found[found["severity"] == "error"]
     error_units = set(errors["unit"].dropna().astype(int))
@@ -288,7 +289,7 @@ def signals(ev: pd.DataFrame, agencies: pd.DataFrame | None = None,
     catalog = spec.edit_catalog()
     names = {}
     if agencies is not None and "name" in agencies:
-        names = dict(zip(agencies["ori"], agencies["name"]))
+        names = by_ori(agencies)["name"].to_dict()
     rows: list[dict] = []
 
     def add(ori: str, code: str, month_text: str, count: int, evidence_text: str, recommendation: str,

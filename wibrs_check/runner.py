@@ -122,13 +122,10 @@ def build_report(paths: list[Path], ctx: Context, options: Options, collect=None
 
 def unit_list(sub: Submission) -> pd.DataFrame:
     """One row per submission unit of ``sub`` (UNIT_COLUMNS), with the first physical line."""
-    records = sub.records
-    if not len(records):
+    if not len(sub.records):
         return empty_units()
-    grouped = records.groupby("unit", sort=True)
-    out = grouped[["unit_kind", "ori", "incident", "action", "sub_year", "sub_month"]].first()
-    out = out.rename(columns={"unit_kind": "kind"}).reset_index()
-    out["line"] = pd.array(grouped["line"].min().to_numpy(), dtype="Int64")
+    out = engine.unit_firsts(sub).rename(columns={"unit_kind": "kind"}).reset_index()
+    out["line"] = pd.array(out["line"].to_numpy(), dtype="Int64")
     out["unit"] = out["unit"].astype("Int64")
     out["file"] = str(sub.source)
     return out[list(UNIT_COLUMNS)]

@@ -27,6 +27,9 @@ LEVEL_NAMES = {
 }
 # Header columns every segment shares (positions 1-37).
 HEADER_COLUMNS = ("seg_length", "seg_level", "action", "sub_month", "sub_year", "city", "ori", "incident")
+# The FBI Error Data Set (spec 6.9): record length, and the ORI of its closing record.
+EDS_RECORD_LENGTH = 146
+EDS_TRAILER_ORI = "999999999"
 
 
 def schema_path(name: str):

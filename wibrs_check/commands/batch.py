@@ -15,7 +15,7 @@ import click
 
 from .. import batch as batch_mod
 from .. import gaps as gaps_mod
-from ..config import resolve_cli
+from ..config import resolve_cli, split_codes
 from ..context import Context
 from ..runner import Options, exit_code
 
@@ -25,7 +25,7 @@ SUFFIX = {"csv": "findings.csv", "json": "findings.json", "text": "findings.txt"
 
 
 def codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+    return split_codes(values)
 
 
 def load_agencies(path: str | None):

@@ -19,10 +19,11 @@ import pandas as pd
 
 from .. import spec
 from ..model import Submission
+from ..rules.base import dates
+from ..rules.trafficking import TRAFFICKING
 
 # Levels whose segment length tells the layout generation (edits 178, 284, 484, 584).
 LENGTH_LEVELS = {1: "len_admin", 2: "len_offense", 4: "len_victim", 5: "len_offender"}
-HT_OFFENSES = ("64A", "64B")
 
 GROUP_A_COLUMNS = (
     "unit", "rid", "ori", "incident", "action", "replace", "incident_date", "sub_month", "offense_codes",
@@ -30,13 +31,6 @@ GROUP_A_COLUMNS = (
 )
 GROUP_B_COLUMNS = ("unit", "rid", "ori", "atn", "seq", "arrest_date", "action", "replace", "offense", "sub_month")
 ZERO_COLUMNS = ("unit", "rid", "ori", "year", "month", "zero_month", "action", "sub_month")
-
-
-def dates(values: pd.Series) -> pd.Series:
-    """YYYYMMDD text to datetime64; blank or impossible dates become NaT."""
-    values = values.astype("str")
-    shaped = values.where(values.str.fullmatch(r"\d{8}").fillna(False), None)
-    return pd.to_datetime(shaped, format="%Y%m%d", errors="coerce")
 
 
 def month_text(when: pd.Series) -> pd.Series:
@@ -113,7 +107,7 @@ def _group_a(sub: Submission) -> pd.DataFrame:
     offenses = _frame(sub, 2)
     codes = pd.DataFrame({"unit": _units(sub, offenses), "code": offenses["de6"].to_numpy()})
     out["offense_codes"] = out["unit"].map(_joined(codes, "unit", "code")).astype(object).fillna("").astype("str")
-    out["has_64"] = out["unit"].isin(codes.loc[codes["code"].isin(HT_OFFENSES), "unit"])
+    out["has_64"] = out["unit"].isin(codes.loc[codes["code"].isin(TRAFFICKING), "unit"])
     out["activity_months"] = out["unit"].map(_joined(_activity(sub), "unit", "month")).astype(object).fillna("").astype("str")
     arrestees = _frame(sub, 6)
     out["arrestees"] = out["unit"].map(pd.Series(_units(sub, arrestees)).value_counts()).fillna(0).astype(np.int64)

@@ -264,12 +264,6 @@ class History:
         out["arrest_date"] = _as_dates(out["arrest_date"])
         return out
 
-    def arrestee_incidents_on_file(self, keys: pd.DataFrame) -> pd.DataFrame:
-        """Incidents on file with at least one arrestee whose number is one of the (ori, atn)
-        keys (edit 088: a Group B arrest may not reuse such a number)."""
-        found = self.incidents_on_file(keys.rename(columns={"atn": "incident"}))
-        return found[found["arrestees"].astype(int) > 0] if len(found) else found
-
     def incidents_of(self, oris: Iterable[str]) -> pd.DataFrame:
         """Every incident on file for these ORIs: ori, incident, incident_date, sub_month,
         activity_months (space-separated YYYY-MM of incident, recovery and arrest dates)."""
@@ -284,29 +278,6 @@ class History:
         keys = pd.DataFrame({"ori": sorted({o for o in oris if o})})
         out = self._by_keys(m.GroupBArrest.__table__, ("ori",), keys, ("ori", "atn", "seq", "arrest_date", "sub_month"))
         out["arrest_date"] = _as_dates(out["arrest_date"])
-        return out
-
-    def activity(self, oris: Iterable[str]) -> pd.DataFrame:
-        """Per ORI and month (``YYYY-MM``) with data on file: ``group_a`` (incidents with an
-        incident, recovery or arrest date in the month) and ``group_b`` (arrests dated in it)."""
-        columns = ["ori", "month", "group_a", "group_b"]
-        incidents = self.incidents_of(oris)
-        arrests = self.arrests_of(oris)
-        long_a = incidents.assign(month=incidents["activity_months"].astype(str).str.split()).explode("month")
-        a = long_a.dropna(subset=["month"]).groupby(["ori", "month"]).size().rename("group_a")
-        arrests["month"] = arrests["arrest_date"].dt.strftime("%Y-%m")
-        b = arrests.dropna(subset=["month"]).groupby(["ori", "month"]).size().rename("group_b")
-        if not len(a) and not len(b):
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-        out = pd.concat([a, b], axis=1).fillna(0).astype(np.int64)
-        out.index.names = ["ori", "month"]
-        return out.reset_index()[columns]
-
-    def zero_reports(self, oris: Iterable[str]) -> pd.DataFrame:
-        """Zero reports on file for these ORIs: ori, year, month, zero_month (YYYY-MM), file."""
-        keys = pd.DataFrame({"ori": sorted({o for o in oris if o})})
-        out = self._by_keys(m.ZeroReport.__table__, ("ori",), keys, ("ori", "year", "month", "file"))
-        out["zero_month"] = out["year"].astype(str) + "-" + out["month"].astype(int).map("{:02d}".format) if len(out) else ""
         return out
 
     def layouts(self, oris: Iterable[str] | None = None) -> pd.DataFrame:

@@ -25,12 +25,12 @@ import re
 from pathlib import Path
 
 from ..model import Submission
+from ..spec import EDS_RECORD_LENGTH, EDS_TRAILER_ORI
 from .flatfile import UnreadableInput, read_flat
 from .xml import read_xml
 
 FORMATS = ("flat", "xml", "sbr", "eds", "unknown")
 _SNIFF_BYTES = 64 * 1024
-EDS_RECORD_LENGTH = 146  # spec 6.9; report/eds.py writes the same
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
@@ -46,7 +46,7 @@ def _sniff_text(head: bytes) -> str:
 
 
 _EDS_RECORD = re.compile(r"\d{13}[A-Z ]")
-_EDS_TRAILER = re.compile(r"^ {14}999999999", re.MULTILINE)
+_EDS_TRAILER = re.compile(r"^ {14}" + EDS_TRAILER_ORI, re.MULTILINE)
 
 
 def _is_error_data_set(text: str) -> bool:
@@ -64,9 +64,9 @@ def detect_format_bytes(head: bytes) -> str:
         return "unknown"
     if stripped.startswith("<"):
         return "xml"
-    first = stripped.splitlines()[0] if stripped else ""
     if _is_error_data_set(text):
         return "eds"
+    first = stripped.splitlines()[0]
     if len(first) >= 5 and first[:4].isdigit() and first[4] in "01234567":
         return "flat"
     try:

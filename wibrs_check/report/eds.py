@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-RECORD_LENGTH = 146
-TRAILER_ORI = "999999999"
+from ..spec import EDS_TRAILER_ORI
 
 
 def _fit(value: str, width: int, right: bool = False) -> str:
@@ -47,7 +46,7 @@ def eds_lines(findings: pd.DataFrame, warning_set: bool = False) -> pd.Series:
 def trailer(processed_on: str) -> str:
     """The closing record: ORI 999999999 and the date the check ran (MM/DD/YYYY)."""
     message = f"WIBRS-CHECK PROCESSED SUBMISSION ON {processed_on}"
-    return " " * 14 + TRAILER_ORI + " " * 38 + _fit(message, 79) + " " * 6
+    return " " * 14 + EDS_TRAILER_ORI + " " * 38 + _fit(message, 79) + " " * 6
 
 
 def is_fbi_error(code: pd.Series) -> pd.Series:

@@ -35,7 +35,7 @@ from lxml import etree
 
 from .. import spec
 from . import Report
-from .ci import Located, default_base, display_path, located, unit_name, units_of
+from .ci import Located, default_base, display_path, file_formats, located, unit_name, units_of
 
 # Characters XML 1.0 cannot hold: shown as '?' like the reader shows bad bytes.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -127,7 +127,7 @@ def build(report: Report, base: Path | None = None) -> etree._Element:
     for u in unit_rows:
         units_by_file[str(u["file"])].append(u)
 
-    formats = {str(f["path"]): f.get("format", "") for f in report.files}
+    formats = file_formats(report)
     files = list(formats)
     files += [file for file in by_file if file not in formats]
     failures_by_file: dict[str, list[dict]] = defaultdict(list)

@@ -102,7 +102,7 @@ def rule_descriptor(code: str) -> dict:
     }
 
 
-def _result(item: Located, rule_index: int, artifact_index: int, occurrence: int) -> dict:
+def _result(item: Located, rule_index: int, artifact_index: int, fp: str, occurrence: int) -> dict:
     row = item.row
     location: dict = {"physicalLocation": {"artifactLocation": _artifact_location(item.path, artifact_index)}}
     if item.line is not None:
@@ -119,7 +119,6 @@ def _result(item: Located, rule_index: int, artifact_index: int, occurrence: int
             "fullyQualifiedName": f"{ori}/{incident}" if incident else ori,
             "kind": "object",
         }]
-    fp = fingerprint(item)
     result = {
         "ruleId": item.code,
         "ruleIndex": rule_index,
@@ -174,7 +173,7 @@ def build(report: Report, base: Path | None = None) -> dict:
     results = []
     for item in items:
         fp = fingerprint(item)
-        results.append(_result(item, rule_index[item.code], artifact_index[item.path], seen[fp]))
+        results.append(_result(item, rule_index[item.code], artifact_index[item.path], fp, seen[fp]))
         seen[fp] += 1
     invocation = {
         "executionSuccessful": not (report.fatal or report.rule_failures),

@@ -8,8 +8,9 @@ from ..model import Submission
 
 
 def dates(values: pd.Series) -> pd.Series:
-    """YYYYMMDD text to datetime64; blank or impossible dates become NaT."""
-    shaped = values.where(values.str.fullmatch(r"\d{8}"), None)
+    """YYYYMMDD text to datetime64; blank, missing or impossible dates become NaT."""
+    values = values.astype("str")
+    shaped = values.where(values.str.fullmatch(r"\d{8}").fillna(False), None)
     return pd.to_datetime(shaped, format="%Y%m%d", errors="coerce")
 
 
