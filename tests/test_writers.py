@@ -75,3 +75,45 @@ def test_text_report_marks_the_field(tmp_path):
     assert "By agency:" in rendered and "How to fix:" in rendered
     marked = [line for line in rendered.splitlines() if line.strip().startswith("^")]
     assert marked, rendered
+
+
+def _eds_row(**values) -> pd.Series:
+    base = {"sub_year": "2016", "sub_month": "02", "record": 30, "action": "I", "ori": "MNBCA0000",
+            "incident": "OCT09C85583", "level": "4", "offense_code": "", "person_seq": "", "loss_type": "",
+            "data_element": "", "code": "459", "value": "", "message": "x"}
+    return pd.Series({**base, **values})
+
+
+def test_eds_writes_person_sequence_with_three_digits():
+    line = eds.eds_lines(pd.DataFrame([_eds_row(level="6", person_seq="01", data_element="47", code="652")]))[0]
+    assert line[39:42] == "001"
+
+
+def test_eds_writes_data_element_as_two_digits_and_letter():
+    rows = pd.DataFrame([_eds_row(data_element=d) for d in ("3", "2A", "25C", "34", "length")])
+    assert [line[43:46] for line in eds.eds_lines(rows)] == ["03 ", "02A", "25C", "34 ", "   "]
+
+
+def test_eds_writes_cross_segment_errors_against_the_incident():
+    rows = pd.DataFrame([
+        _eds_row(code="085", record=40, person_seq="001", data_element="34", value="01"),
+        _eds_row(code="078", record=pd.NA, level="3", loss_type="7", data_element="14", value="290"),
+        _eds_row(code="656", record=pd.NA, level="6", person_seq="02", data_element="40", value="02"),
+        _eds_row(code="470", record=pd.NA, person_seq="001", data_element="35", value="VO"),
+        _eds_row(code="075", record=pd.NA, level="1", value="5"),
+    ])
+    fields = [(line[6:13], line[35:43], line[43:46], line[49:61].rstrip()) for line in eds.eds_lines(rows)]
+    assert fields == [("0000000", " " * 8, "34 ", ""), ("0000000", " " * 8, "14 ", "290"),
+                      ("0000000", " " * 8, "L 6", ""), ("0000000", " " * 8, "34 ", "VO"),
+                      ("0000000", " " * 8, "L 5", "")]
+
+
+def test_eds_segment_length_edits_name_the_element_the_short_variant_lacks():
+    line = eds.eds_lines(pd.DataFrame([_eds_row(code="178", level="1", data_element="length", value="0087")]))[0]
+    assert line[43:46] == "02A" and line[49:61] == " " * 12
+
+
+def test_eds_form_leaves_the_findings_alone():
+    findings = pd.DataFrame([_eds_row(code="085", record=40, person_seq="001", data_element="34", value="01")])
+    eds.eds_lines(findings)
+    assert findings.loc[0, "record"] == 40 and findings.loc[0, "value"] == "01"
