@@ -164,3 +164,10 @@ def test_050_does_not_fire_on_group_b_and_zero_reports_between_incidents():
     other = [(lv, {**v, "incident": "26-000002"}) for lv, v in (ADMIN, OFFENSE, VICTIM, OFFENDER)]
     sub = submission(ZERO, ADMIN, OFFENSE, VICTIM, OFFENDER, arrest(), ZERO, *other, arrest(incident="B2"))
     assert codes_on(sub, "050") == []
+
+
+def test_751_arrest_deleted_earlier_in_the_file_may_be_sent_again():
+    """Vermont's files delete and resend Group B arrests in one file (D, A, D, A): no 751."""
+    delete = arrest(action="D")
+    assert codes_on(submission(delete, arrest(), delete, arrest()), "751") == []
+    assert codes_on(submission(arrest(), delete, arrest(), arrest()), "751") == [(4, "40")]

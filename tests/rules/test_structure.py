@@ -75,3 +75,10 @@ def test_invalid_action_type_is_reported_per_level():
     bad = (2, {**OFFENSE[1], "action": "X"})
     assert fired(submission(ADMIN, bad, VICTIM, OFFENDER), "204") == [(2, "action")]
     assert fired(submission(*CLEAN), "204") == []
+
+
+def test_056_delete_earlier_in_the_file_allows_each_resend():
+    """Vermont's files delete and resend an incident in one file (D, I, D, I): no 056."""
+    delete = (1, {**INC, "action": "D", "de3_date": "20260701"})
+    assert fired(submission(delete, *CLEAN, delete, *CLEAN), "056") == []
+    assert fired(submission(*CLEAN, delete, *CLEAN, *CLEAN), "056") == [(10, "2")]

@@ -94,11 +94,15 @@ def sequence_number_repeated(sub, ctx):
     """Within one Group B arrest report (same ORI and arrest transaction number, data element
     41) sent as an add (action A), each arrestee needs a different arrestee sequence number
     (data element 40). The second and later segments using the same number are listed. Number
-    the arrestees 01, 02, ... or give each arrest its own transaction number.
+    the arrestees 01, 02, ... or give each arrest its own transaction number. A delete of the
+    arrest earlier in the same file clears it, so an arrest deleted and sent again is fine.
     """
     frame = sub.frames[7]
-    adds = frame[(frame["action"] == "A") & (frame["de40"] != "")]
-    repeated = adds.duplicated(["ori", "incident", "de40"], keep="first")
+    sent = frame[frame["action"].isin(["A", "D"])]
+    # Each delete of the arrest transaction number starts a new life; repeats count within one.
+    deleted_before = (sent["action"] == "D").astype(int).groupby([sent["ori"], sent["incident"]]).cumsum()
+    adds = sent.assign(life=deleted_before)[(sent["action"] == "A") & (sent["de40"] != "")]
+    repeated = adds.duplicated(["ori", "incident", "de40", "life"], keep="first")
     return adds.index[repeated.to_numpy()]
 
 

@@ -61,11 +61,15 @@ def incident_number_repeated_in_file(sub, ctx):
     more than once in this file; the second copy would be refused as a duplicate. Give each
     incident its own number, or, to replace an incident, send a delete (D) before the resend.
     Within one file this is checked here; against incidents accepted in earlier months it
-    needs the history of earlier submissions.
+    needs the history of earlier submissions. A delete earlier in the same file clears the
+    number, so delete, resend, delete, resend is allowed.
     """
     r = _group_a(sub)
-    reports = r[(r["level"] == "1") & (r["action"] == "I")]
-    repeated = reports.duplicated(["ori", "incident"], keep="first")
+    heads = r[(r["level"] == "1") & r["action"].isin(["I", "D"])]
+    # Each delete starts a new life of the incident number; a repeat only counts within one.
+    deleted_before = (heads["action"] == "D").astype(int).groupby([heads["ori"], heads["incident"]]).cumsum()
+    reports = heads.assign(life=deleted_before)[heads["action"] == "I"]
+    repeated = reports.duplicated(["ori", "incident", "life"], keep="first")
     return reports.index[repeated.to_numpy()]
 
 
