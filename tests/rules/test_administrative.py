@@ -66,3 +66,29 @@ def test_197_fires_on_delete_without_date():
     delete = submission((1, {**INC, "action": "D"}))
     assert fired(delete, "197") == [(1, "3")]
     assert fired(submission((1, {**INC, "action": "D", "de3_date": "20260701"})), "197") == []
+
+
+def offense_incident(code, admin=None, admin_length=None):
+    admin_record = (1, {**ADMIN, **(admin or {})}) if admin_length is None else (1, {**ADMIN, **(admin or {})}, admin_length)
+    return submission(admin_record, (2, {**INC, "de6": code, "de7": "C", "de8_1": "N", "de9": "20", "de8a_1": "88"}),
+                      (4, {**INC, "de23": "001", "de24_1": code, "de25": "I", "de26": "30", "de27": "F", "de28": "W",
+                           "de29": "N"}), OFFENDER)
+
+
+@pytest.mark.parametrize("code", ["26F", "26G"])
+def test_119_accepts_cargo_theft_on_identity_theft_and_hacking(code):
+    """Data element 2A lists 15 offenses, 26F and 26G among them (docs/spec-choices.md)."""
+    assert fired(offense_incident(code, {"de2a": "N"}), "119") == []
+    assert fired(offense_incident("13B", {"de2a": "N"}), "119") == [(1, "2A")]
+
+
+@pytest.mark.parametrize("code", ["26F", "26G"])
+def test_122_requires_cargo_theft_on_identity_theft_and_hacking(code):
+    assert fired(offense_incident(code), "122") == [(1, "2A")]
+    assert fired(offense_incident(code, {"de2a": "Y"}), "122") == []
+
+
+def test_122_is_not_raised_on_the_short_87_character_administrative_segment():
+    """87 characters is the 2019.1 variant without cargo theft: there is no field to fill."""
+    assert fired(offense_incident("23H", admin_length=87), "122") == []
+    assert fired(offense_incident("23H", admin_length=88), "122") == [(1, "2A")]

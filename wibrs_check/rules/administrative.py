@@ -7,7 +7,7 @@ from functools import cache
 import pandas as pd
 
 from .. import spec
-from .base import dates, submission_month_start, unit_of
+from .base import carries, dates, submission_month_start, unit_of
 from .registry import requires, rule
 
 FIRST_NIBRS_DAY = pd.Timestamp(1991, 1, 1)
@@ -81,8 +81,13 @@ def _units_with_offense_in(sub, codes: frozenset[str]) -> set:
 @rule("119", level=1, column="de2a")
 def cargo_theft_for_other_offenses(sub, ctx):
     """Cargo theft (data element 2A) may only be entered when the incident holds one of the
-    offenses that can involve cargo: 120, 210, 220, 23D, 23F, 23H, 240, 26A, 26B, 26C, 26E,
-    270 or 510. Leave data element 2A blank for this incident.
+    15 offenses that can involve cargo: 120, 210, 220, 23D, 23F, 23H, 240, 26A, 26B, 26C,
+    26E, 26F, 26G, 270 or 510. Otherwise leave data element 2A blank.
+
+    The specification lists these offenses twice: the definition of data element 2A and its
+    edit table name 15, the error list in section 5.2.2 leaves out 26F (identity theft) and
+    26G (hacking). wibrs-check follows the data element definition (docs/spec-choices.md),
+    so an identity theft with cargo theft N is accepted.
     """
     admin = _reports(sub)
     allowed = _units_with_offense_in(sub, cargo_theft_offenses())
@@ -93,14 +98,18 @@ def cargo_theft_for_other_offenses(sub, ctx):
 @rule("122", level=1, column="de2a")
 def cargo_theft_missing(sub, ctx):
     """When the incident holds an offense that can involve cargo (120, 210, 220, 23D, 23F,
-    23H, 240, 26A, 26B, 26C, 26E, 270, 510), cargo theft (data element 2A) must be Y or N.
-    Enter Y if the theft was of goods in commercial shipment, otherwise N. (An agency sending
-    the older 87-character administrative segment has no field for it and must move to 88.)
+    23H, 240, 26A, 26B, 26C, 26E, 26F, 26G, 270, 510), cargo theft (data element 2A) must be Y
+    or N. Enter Y if the theft was of goods in commercial shipment, otherwise N.
+
+    An administrative segment sent in the short 87-character variant has no cargo theft
+    field; that variant is valid in 2019.1, so it is not checked here. (Going back to 87
+    after sending 88 is error 178.)
     """
     admin = _reports(sub)
     needed = _units_with_offense_in(sub, cargo_theft_offenses())
     unit = unit_of(sub, admin)
-    return admin.index[((admin["de2a"] == "") & unit.isin(needed)).to_numpy()]
+    blank = (admin["de2a"] == "") & carries(sub, admin, 1, "de2a")
+    return admin.index[(blank & unit.isin(needed)).to_numpy()]
 
 
 @rule("105", level=1, column="de3_date")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import spec
 from ..model import Submission
 
 
@@ -38,3 +39,15 @@ def on_unit_admin(sub: Submission, frame: pd.DataFrame, column: str) -> pd.Serie
     """For each row of ``frame``, ``column`` of the administrative segment of its incident."""
     admin = admin_by_unit(sub)
     return pd.Series(admin[column].reindex(unit_of(sub, frame)).to_numpy(), index=frame.index)
+
+
+def carries(sub: Submission, frame: pd.DataFrame, level: int, column: str) -> pd.Series:
+    """True for the segments of ``frame`` whose declared length includes ``column``.
+
+    The 2019.1 layouts come in a short and an extended variant for levels 1, 2, 4 and 5
+    (87/88, 63/71, 129/141, 45/46). A segment sent in the short variant has no room for the
+    fields the extended one adds, so no edit may ask for them. A length that cannot be read
+    counts as carrying the field (the length edits report it)."""
+    declared = pd.to_numeric(sub.records["length_declared"].reindex(frame.index), errors="coerce")
+    end = spec.field(level, column).end
+    return pd.Series((declared.fillna(end) >= end).to_numpy(), index=frame.index)
