@@ -233,6 +233,11 @@ def test_372_fires_on_stolen_segment_with_no_details():
     assert fired(submission(ADMIN, THEFT, STOLEN), "372") == []
 
 
+def test_375_fires_with_372_when_every_detail_is_blank():
+    assert fired(submission(ADMIN, THEFT, prop("7")), "375") == [(3, "15")]
+    assert fired(submission(ADMIN, THEFT, prop("1")), "375") == []
+
+
 def test_375_fires_on_value_without_any_description():
     assert fired(submission(ADMIN, THEFT, prop("7", de16_1="000000350")), "375") == [(3, "15")]
     assert fired(submission(ADMIN, THEFT, STOLEN), "375") == []
@@ -301,6 +306,17 @@ def test_390_description_must_fit_at_least_one_listed_offense():
 def test_390_is_bypassed_by_an_offense_outside_table_3_27():
     robbery = off("120", de13_1="12")
     assert fired(submission(ADMIN, off("23A"), robbery, prop("7", de15_1="39", de16_1="000009000")), "390") == []
+
+
+@pytest.mark.parametrize("listed, unlisted, description", [
+    ("220", "290", "29"),  # a structure stolen in a burglary, with vandalism beside it
+    ("23C", "280", "03"),  # an automobile shoplifted, with a stolen property offense beside it
+])
+def test_390_is_bypassed_when_another_property_offense_is_not_in_table_3_27(listed, unlisted, description):
+    """Section 3.3.4.2.1: several property offenses, one of them unlisted, bypass the edit."""
+    item = prop("7", de15_1=description, de16_1="000009000", de18="01")
+    assert fired(submission(ADMIN, off(listed, de11="F"), off(unlisted), item), "390") == []
+    assert fired(submission(ADMIN, off(listed, de11="F"), item), "390") == [(3, "15")]
 
 
 def test_390_fires_with_blank_value_when_no_offense_reports_stolen_property():

@@ -354,13 +354,13 @@ def details_all_blank(sub, ctx):
 @rule("375", level=PROPERTY, column="de15_1")
 def description_missing(sub, ctx):
     """A segment with loss type 2, 3, 4, 5, 6 or 7 needs at least one property description
-    (data element 15), but only other details were entered. Enter the description of each
-    item next to its value.
+    (data element 15), and none was entered. Enter the description of each item next to its
+    value. When every detail (data elements 15-22) is blank, 372 is raised as well: both
+    conditions hold, and the FBI reports each.
     """
     frame = property_frame(sub)
     no_description = filled(frame, columns_of(PROPERTY, "15")) == 0
-    some_detail = filled(frame, detail_columns()) > 0
-    return frame["de14"].isin(DETAILS) & no_description & some_detail
+    return frame["de14"].isin(DETAILS) & no_description
 
 
 @rule("376", level=PROPERTY, column="de14")
@@ -665,6 +665,15 @@ def drug_type_missing_with_no_loss(sub, ctx):
 # 390: property description illogical for the offense (Table 3-27)
 
 
+def _units_bypassing_390(sub) -> pd.Index:
+    """Incidents with several property offenses, one or more of them outside Table 3-27."""
+    codes = unit_offenses(sub)[["unit", "code"]].drop_duplicates()
+    codes = codes[codes["code"].isin(sorted(property_offenses()))]
+    per_unit = codes.assign(unlisted=~codes["code"].isin(sorted(illogical_offenses()))).groupby("unit")["unlisted"]
+    mixed = (per_unit.size() >= 2) & (per_unit.sum() >= 1)
+    return mixed.index[mixed.to_numpy()]
+
+
 @rule("390", level=PROPERTY, data_element="15")
 def illogical_description(sub, ctx):
     """The property description (data element 15) does not make sense for the offenses it
@@ -674,11 +683,15 @@ def illogical_description(sub, ctx):
     coin machine or motor vehicle or in another larceny (that is a motor vehicle theft, 240).
     Stolen or recovered property must fit at least one offense of the incident that reports
     such a loss; when no offense of the incident reports stolen or recovered property at all
-    (for example stolen property with an arson only), the segment is shown with a blank value.
+    (for example stolen property with an arson only), the segment is shown with a blank value,
+    as the FBI's own Error Data Set does next to 081 (docs/spec-choices.md).
+    The edit is bypassed when the incident has two or more property offenses and one of them
+    is not in the table (section 3.3.4.2.1): 220 with 290, or 23C with 280, is not judged.
     Correct the description or the offense.
     """
     items = property_items(sub)
     items = items[items["loss"].isin([STOLEN, RECOVERED]) & (items["description"] != "")]
+    items = items[~items["unit"].isin(_units_bypassing_390(sub))]
     # Offenses of each unit that report this loss type when completed (Table 3-27 covers
     # stolen and recovered property).
     offenses = unit_offenses(sub)[["unit", "code"]].drop_duplicates()
