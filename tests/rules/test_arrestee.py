@@ -173,3 +173,8 @@ def test_071_fires_on_arrest_on_clearance_date():
 
 def test_071_ignores_incidents_not_cleared_exceptionally():
     assert fired(incident(arrestee(de42="20260702")), "071") == []
+
+
+def test_652_fires_on_an_age_range_wholly_under_18():
+    assert fired(incident(arrestee(de47="1416")), "652") == [(5, "52")]
+    assert fired(incident(arrestee(de47="1416", de52="R")), "652") == []

@@ -75,7 +75,7 @@ def test_does_not_fire_on_the_clean_group_b_segment(code):
 @pytest.mark.parametrize("fields", [
     {"de46_1": "11", "de46auto_1": "A"},         # 755 / 754: automatic firearm
     {"de46_1": "12", "de46_2": "11"},             # 706 / 707: two different weapons
-    {"de46_1": "12", "de46_2": "12", "de46auto_2": "A"},  # 706: automatic and non-automatic handgun differ
+    {"de46_1": "12", "de46_2": "13", "de46auto_2": "A"},  # 706: two firearms, one automatic
     {"de47": "2530"},                             # 709 / 710 / 722: valid range
     {"de47": "17", "de52": "H"},                  # 752: juvenile with disposition
     {"de47": "00"},                               # 752 / 753: unknown age needs no disposition
@@ -83,7 +83,7 @@ def test_does_not_fire_on_the_clean_group_b_segment(code):
     {"de47": "99"},                               # 757: over 98
     {"de45": "90Z", "de48": "F"},                 # 760 / 758
     {"incident": "11-123-SC"},                    # 715-717 example from the spec
-], ids=["automatic_firearm", "two_weapons", "automatic_variant", "age_range", "juvenile_disposed",
+], ids=["automatic_firearm", "two_weapons", "automatic_second_weapon", "age_range", "juvenile_disposed",
         "unknown_age", "juvenile_range", "age_99", "group_b_offense_female", "spec_example_number"])
 def test_corrected_values_raise_no_group_b_error(fields):
     sub = submission(arrest(**fields))
@@ -171,3 +171,15 @@ def test_751_arrest_deleted_earlier_in_the_file_may_be_sent_again():
     delete = arrest(action="D")
     assert codes_on(submission(delete, arrest(), delete, arrest()), "751") == []
     assert codes_on(submission(arrest(), delete, arrest(), arrest()), "751") == [(4, "40")]
+
+
+def test_752_fires_on_an_age_range_wholly_under_18():
+    assert codes_on(submission(arrest(de47="1416")), "752") == [(1, "52")]
+    assert codes_on(submission(arrest(de47="1416", de52="H")), "752") == []
+    assert codes_on(submission(arrest(de47="1419")), "752") == []  # reaches 18: warning 1740
+
+
+def test_706_fires_on_a_weapon_repeated_with_the_automatic_indicator():
+    """12A and 12 are the same weapon code: the automatic indicator is a separate element."""
+    assert codes_on(submission(arrest(de46_1="12", de46auto_1="A", de46_2="12")), "706") == [(1, "46")]
+    assert codes_on(submission(arrest(de46_1="12", de46auto_1="A", de46_2="13")), "706") == []

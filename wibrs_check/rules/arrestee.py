@@ -84,12 +84,15 @@ def _juvenile(sub) -> tuple[pd.Series, pd.Series]:
 @rule("652", level=LEVEL, column="de52")
 def juvenile_needs_disposition(sub, ctx):
     """An arrestee whose age (data element 47) is under 18 needs the disposition of arrestee under 18 (data
-    element 52): H = handled within department or R = referred. Enter it. This applies to a single age;
-    for an age range whose average is under 18 a missing disposition is only warning 1640."""
+    element 52): H = handled within department or R = referred. Enter it. This applies to a single age
+    and to an age range lying wholly under 18 (such as 1416); a range reaching 18 or more whose average is
+    under 18 is only warning 1640 (docs/spec-choices.md)."""
     frame = _arrestees(sub)
     juvenile, _ = _juvenile(sub)
     single_age = frame["de47"].str.fullmatch(r"\d\d").fillna(False).astype(bool)
-    return juvenile & single_age & (frame["de52"] == "")
+    high = pd.to_numeric(frame["de47"].str.slice(2, 4).where(frame["de47"].str.fullmatch(r"\d{4}")), errors="coerce")
+    juvenile_range = (high <= float(p.table("person_age_limits.csv").set_index("edit").loc["652", "max_age"])).fillna(False)
+    return juvenile & (single_age | juvenile_range) & (frame["de52"] == "")
 
 
 @rule("653", level=LEVEL, column="de52")

@@ -158,19 +158,15 @@ def arrest_offense_not_group_b(sub, ctx):
     return frame["de45"].isin(sorted(spec.group_a_offenses()))
 
 
-def _weapon(frame: pd.DataFrame, k: int) -> pd.Series:
-    return frame[f"de46_{k}"] + frame[f"de46auto_{k}"]
-
-
 @rule("706", level=7, column="de46_2")
 def weapon_repeated(sub, ctx):
     """Arrestee was armed with (data element 46) holds up to two weapons, and the second
-    cannot repeat the first (the code with its automatic indicator). Remove the duplicate
-    entry.
+    cannot repeat the first. The automatic indicator is a separate element, so 12A and 12
+    are the same weapon code twice (as 606 judges it on Group A arrestees). Remove the
+    duplicate entry.
     """
     frame = _reports(sub)
-    first, second = _weapon(frame, 1), _weapon(frame, 2)
-    return (frame["de46_2"] != "") & (first == second)
+    return (frame["de46_2"] != "") & (frame["de46_1"] == frame["de46_2"])
 
 
 @rule("707", level=7, column="de46_2")
@@ -275,12 +271,15 @@ def juvenile_without_disposition(sub, ctx):
     """When the arrestee's age (data element 47) is under 18, the disposition of arrestee
     under 18 (data element 52) must say whether the juvenile was handled within the
     department (H) or referred to other authorities (R). Enter the disposition. This applies
-    to a single age; for an age range whose average is under 18 a missing disposition is
-    only warning 1740.
+    to a single age and to an age range lying wholly under 18 (such as 1416); a range
+    reaching 18 or more whose average is under 18 is only warning 1740
+    (docs/spec-choices.md).
     """
     frame = _reports(sub)
     parts = _age_parts(frame)
-    return parts["exact"] & parts["known"] & (parts["years"] < ADULT_AGE) & (frame["de52"] == "")
+    juvenile_range = parts["four"] & (parts["high"] < ADULT_AGE).fillna(False)
+    return ((parts["exact"] | juvenile_range) & parts["known"] & (parts["years"] < ADULT_AGE)
+            & (frame["de52"] == ""))
 
 
 @rule("753", level=7, column="de52")
