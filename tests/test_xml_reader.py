@@ -387,7 +387,7 @@ def test_garbage_never_raises(garbage):
 
 
 @pytest.mark.parametrize("version", ["4.0", "4.2"])
-def test_older_iepd_namespace_is_reported_and_read_by_name(version):
+def test_older_iepd_namespace_is_reported_once_and_nothing_else_is_checked(version):
     data = to_xml(_month(per_agency=1, group_b=0)).replace(
         b"http://fbi.gov/cjis/nibrs/2019", f"http://fbi.gov/cjis/nibrs/{version}".encode())
     sub = read_xml_bytes(data)
@@ -395,7 +395,16 @@ def test_older_iepd_namespace_is_reported_and_read_by_name(version):
     assert found["code"].tolist() == ["XML02"]
     assert found["value"].tolist() == [f"http://fbi.gov/cjis/nibrs/{version}"]
     assert found["rid"].tolist() == [-1]
-    assert len(sub.records) > 1 and set(sub.records["level"]) >= {"1", "2", "0"}
+    assert len(sub.records) == 0
+    sub.check_accounting()
+    assert engine.run(sub, strict_rules=True).findings["code"].tolist() == ["XML02"]
+
+
+@pytest.mark.parametrize("version, reported", [("2019.1", []), ("2019", []), ("4.2", ["XML10"])])
+def test_message_implementation_version_2019_1_is_this_iepd(version, reported):
+    data = to_xml(_month(per_agency=1, group_b=0)).decode().replace(
+        "<cjis:MessageImplementationVersion>2019<", f"<cjis:MessageImplementationVersion>{version}<")
+    assert [c for c in codes(read_xml_bytes(data.encode())) if c == "XML10"] == reported
 
 
 def test_state_extension_element_is_ignored_and_reported_on_its_segment():

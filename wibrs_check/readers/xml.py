@@ -1042,7 +1042,28 @@ class _Collector:
                              mapped.header.get("action", ""), mapped.header.get("ori", ""),
                              mapped.header.get("incident", ""), first_rid, len(self.records) - first_rid))
 
+    def other_iepd_version(self) -> list[str]:
+        """Namespaces of another NIBRS/CJIS/NIEM release the reports were written in."""
+        return [ns for ns in self.old_namespaces if _FAMILY.match(ns)]
+
+    def refused_for_version(self, source: str, namespaces: list[str]) -> Submission:
+        """A file written for another IEPD version (4.0, 4.2 ...): one XML02 and nothing else.
+
+        Reading such a file by element name gives a model whose codes and structure differ
+        from 2019.1 in many small ways, so every rule would report side effects of the
+        version instead of the data. The file is reported once and not checked."""
+        refused = _Collector()
+        first_line = min(self.old_namespaces[ns] for ns in namespaces)
+        refused.file_problem(first_line, UNSUPPORTED_VERSION, namespaces[0],
+                             f"the file uses the namespace(s) {', '.join(namespaces)}, not those of the NIBRS "
+                             f"2019.1 exchange, so none of its {len(self.reports)} report(s) was checked; "
+                             "the FBI accepts only 2019.1 XML")
+        return refused.submission(source)
+
     def submission(self, source: str) -> Submission:
+        other_version = self.other_iepd_version()
+        if other_version:
+            return self.refused_for_version(source, other_version)
         n = len(self.records)
         rid = pd.RangeIndex(n, name="rid")
         cols = list(zip(*self.records)) if n else [[] for _ in range(12)]
@@ -1191,10 +1212,14 @@ def _take(el, out: _Collector, state: dict) -> None:
             del parent[0]
 
 
+# What MessageImplementationVersion may say for this IEPD: its namespace year, or its full name.
+ACCEPTED_VERSIONS = frozenset({"2019", "2019.1"})
+
+
 def _check_version(metadata, out: _Collector) -> None:
     version_el = metadata.find(_path("MessageImplementationVersion"))
     version = _text(version_el)
-    if version is not None and version != "2019" and _split(metadata.tag)[0] in SUPPORTED_NAMESPACES:
+    if version is not None and version not in ACCEPTED_VERSIONS and _split(metadata.tag)[0] in SUPPORTED_NAMESPACES:
         out.file_problem(version_el.sourceline, VERSION_TEXT, version,
                          f"the message says it follows IEPD version {version!r} but uses the 2019.1 "
                          "namespaces; it was read as 2019.1. Write 2019 in MessageImplementationVersion")

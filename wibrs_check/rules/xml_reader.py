@@ -23,9 +23,10 @@ _DOCS = {
     """,
     "XML02": """The file uses the namespaces of another NIBRS IEPD version (such as 4.0 or 4.2).
 
-    wibrs-check read the elements it recognises by name, but the FBI accepts only the
-    NIBRS 2019.1 exchange, so the whole file would be refused. Ask your vendor for the
-    2019.1 XML export (namespace http://fbi.gov/cjis/nibrs/2019).
+    The FBI accepts only the NIBRS 2019.1 exchange, so the whole file would be refused.
+    Read as 2019.1 it would give dozens of misleading errors, so wibrs-check reports the
+    version once and checks nothing else in the file. Ask your vendor for the 2019.1 XML
+    export (namespace http://fbi.gov/cjis/nibrs/2019).
     """,
     "XML03": """An element from a namespace outside the NIBRS 2019.1 exchange was ignored.
 
@@ -72,10 +73,11 @@ _DOCS = {
     location, officer, arrest) could not be made and the linked data was left blank.
     Correct the s:id / s:ref pair.
     """,
-    "XML10": """The message states another IEPD version than 2019.
+    "XML10": """The message states another IEPD version than 2019.1.
 
-    cjis:MessageImplementationVersion does not say 2019 although the file uses the 2019.1
-    namespaces. The file was read as 2019.1. Write 2019 in that element.
+    cjis:MessageImplementationVersion says neither 2019 nor 2019.1 although the file uses
+    the 2019.1 namespaces. The file was read as 2019.1. Write 2019.1 (or 2019) in that
+    element.
     """,
     "XML11": """The XML declaration is not at the start of the file.
 
