@@ -153,3 +153,28 @@ def test_check_refuses_an_error_data_set_with_exit_2_and_names_the_file_once(tmp
     result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
     assert result.exit_code == 2
     assert result.stderr.count(str(path)) == 1 and "not a submission" in result.stderr
+
+
+SERVICE_RESPONSE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+    '<ns2:SubmitNibrsNIEMDocumentResponse xmlns:ns2="http://ws.nibrs.cjis.fbi.gov/">'
+    '<return>accepted</return></ns2:SubmitNibrsNIEMDocumentResponse></soap:Body></soap:Envelope>\n'
+)
+
+
+def test_check_refuses_an_fbi_web_service_response_as_not_a_submission(tmp_path):
+    from click.testing import CliRunner
+
+    from wibrs_check.cli import main
+
+    path = tmp_path / "reply.xml"
+    path.write_text(SERVICE_RESPONSE)
+    assert detect_format(path) == "response"
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stderr.count(str(path)) == 1 and "not a submission" in result.stderr
+
+
+def test_a_submission_mentioning_no_response_element_is_still_xml():
+    assert detect_format_bytes(b'<?xml version="1.0"?><nibrs:Submission xmlns:nibrs="x"/>') == "xml"

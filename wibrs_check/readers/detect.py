@@ -12,6 +12,9 @@ The decision looks only at the first non-blank bytes, never at the file name:
   It is recognised so that it is refused with a clear message instead of being read as a
   flat file whose every record is in error (a flat record has its action letter at
   position 6, where an EDS record has a digit of the month);
+* XML whose message is the FBI NIBRS web service's reply (an element such as
+  ``SubmitNibrsNIEMDocumentResponse``) rather than a ``nibrs:Submission``: ``response``,
+  refused like the EDS: it is the FBI's answer, not a submission;
 * anything else: ``unknown``. :func:`read_any` reads unknown content with the flat-file
   reader, which is built to take any bytes and explain, record by record, what it could not
   place (and reports an empty file as such).
@@ -29,7 +32,7 @@ from ..spec import EDS_RECORD_LENGTH, EDS_TRAILER_ORI
 from .flatfile import UnreadableInput, read_flat
 from .xml import read_xml
 
-FORMATS = ("flat", "xml", "sbr", "eds", "unknown")
+FORMATS = ("flat", "xml", "sbr", "eds", "response", "unknown")
 _SNIFF_BYTES = 64 * 1024
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -56,14 +59,23 @@ def _is_error_data_set(text: str) -> bool:
     return bool(lines) and all(len(line) == EDS_RECORD_LENGTH and _EDS_RECORD.match(line) for line in lines)
 
 
+# The FBI NIBRS web service answers a submission with a SOAP/XML message whose body is a
+# Submit...Response element (SubmitNibrsNIEMDocumentResponse); a submission never holds one.
+_SERVICE_RESPONSE = re.compile(r"<(?:[\w.-]+:)?Submit\w*Response\b")
+
+
+def _is_service_response(text: str) -> bool:
+    return bool(_SERVICE_RESPONSE.search(text))
+
+
 def detect_format_bytes(head: bytes) -> str:
-    """``flat``, ``xml``, ``sbr``, ``eds`` or ``unknown`` for the first bytes of a file."""
+    """``flat``, ``xml``, ``sbr``, ``eds``, ``response`` or ``unknown`` for the first bytes of a file."""
     text = _sniff_text(head)
     stripped = text.lstrip(" \t\r\n\f\v\x00")
     if not stripped:
         return "unknown"
     if stripped.startswith("<"):
-        return "xml"
+        return "response" if _is_service_response(stripped) else "xml"
     if _is_error_data_set(text):
         return "eds"
     first = stripped.splitlines()[0]
@@ -100,6 +112,11 @@ def read_any(path: str | Path) -> Submission:
         raise UnreadableInput(
             f"{path}: this is an FBI Error Data Set (the FBI's list of errors in a submission), "
             "not a submission; check the file that was sent to the FBI"
+        )
+    if kind == "response":
+        raise UnreadableInput(
+            f"{path}: this is a reply of the FBI NIBRS web service (its answer to a submission), "
+            "not a submission; check the XML file that was sent to the FBI"
         )
     if kind == "xml":
         return read_xml(path)
