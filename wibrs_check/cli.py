@@ -217,10 +217,30 @@ def generate(directory, agency_count, incidents, inject, seed, month):
     click.echo(f"wrote {len(paths)} files and {len(built.expected)} expected findings to {directory}")
 
 
+class _LazyServe(click.Command):
+    """``serve`` is found without importing FastAPI: the web stack loads when it runs (or shows help)."""
+
+    def _real(self) -> click.Command:
+        from .commands.serve import serve
+
+        return serve
+
+    def get_params(self, ctx):
+        return self._real().get_params(ctx)
+
+    def get_help(self, ctx):
+        return self._real().get_help(ctx)
+
+    def invoke(self, ctx):
+        return self._real().invoke(ctx)
+
+
 def _register_optional_commands() -> None:
     from .commands.history import history
 
     main.add_command(history)
+    main.add_command(_LazyServe("serve", help="Serve the precheck web page, the flowchart form and the JSON API "
+                                              "(docs/web.md).", add_help_option=False))
     try:
         from .commands.batch import batch
         from .commands.gaps import gaps
