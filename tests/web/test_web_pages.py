@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import shared_file
 
 from wibrs_check.cli import main, rule_text
 from wibrs_check.web.checks import Job
@@ -198,3 +199,17 @@ def test_classify_this_incident_fills_in_what_the_records_answer(client):
     assert re.search(r'data-verdict="(\w+)"', outcome).group(1) == "sex_trafficking"
     assert outcome.count("from the record") >= 3 and "arrestee 01 age 16, arrested for 40A (record 6)" in outcome
     assert "Incident <strong>26-000001</strong>" in outcome
+
+
+def test_a_large_check_runs_off_the_event_loop(client, work):
+    """The upload is answered at once and other pages are served while the check runs."""
+    large = shared_file("samples", "HI0020000_2019-07_large.txt")
+    sent = client.post("/check", files={"file": (large.name, large.read_bytes())}, follow_redirects=False)
+    assert sent.status_code == 303
+    job = client.app.state.jobs.get(sent.headers["location"].rsplit("/", 1)[1])
+    assert job.state == "checking"
+    assert client.get("/rules/501").status_code == 200
+    assert job.state == "checking"  # the rule page did not wait for the check
+    done = wait_for_results(client, sent.headers["location"], timeout=600)
+    assert done.status_code == 200 and 'id="results"' in done.text
+    assert left_on_disk(work) == []

@@ -213,6 +213,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app):
+        # Load the rules and tables now, in a worker, so the first user's check does not wait for them.
+        asyncio.get_running_loop().run_in_executor(executor, warm_up)
         yield
         executor.shutdown(wait=False, cancel_futures=True)
         for folder in list(folders):
@@ -506,6 +508,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app.add_middleware(Guard, settings=settings, templates=templates)
     return app
+
+
+def warm_up() -> None:
+    from ..rules.registry import all_rules
+
+    all_rules()
+    spec.edit_catalog()
+    rule_list()
 
 
 RULE_FIELDS = ("code", "severity", "level", "data_element", "status", "title")
