@@ -51,8 +51,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "eds", "sarif", "junit", "github"]), default="text", show_default=True,
-              help="text for people; json/csv for programs; eds as the FBI writes it; sarif, junit, github for CI (docs/ci.md).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "eds", "sarif", "junit", "github", "xlsx"]), default="text", show_default=True,
+              help="text for people; json/csv for programs; eds as the FBI writes it; sarif, junit, github for CI (docs/ci.md); "
+                   "xlsx an Excel workbook (findings and summary sheets; binary, so give --output or redirect).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of standard output.")
 @click.option("--select", multiple=True, help="Only these codes or code prefixes (comma-separated, e.g. 4,IO02).")
 @click.option("--ignore", multiple=True, help="Skip these codes or code prefixes.")
@@ -75,6 +76,9 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     """
     from .config import resolve_cli  # settings: [tool.wibrs-check] or wibrs-check.toml; options win
 
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect")
+
     settings = resolve_cli(_codes(select), _codes(ignore), agencies, strict)
     select, ignore, agencies, strict = settings.select, settings.ignore, settings.agencies, settings.strict
     from .history import HistoryError
@@ -91,9 +95,18 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
         if output:
             warn_path = output.with_name(output.name + ".warnings.eds")
             warn_path.write_text(eds.render(report.findings, report.processed_on, warning_set=True), encoding="ascii", newline="")
+    elif fmt == "xlsx":
+        from .report import xlsx
+
+        rendered = xlsx.render(report)
     else:
         rendered = FORMATS[fmt](report)
-    if output:
+    if isinstance(rendered, bytes) and output:
+        output.write_bytes(rendered)
+        click.echo(f"wrote {output}", err=True)
+    elif isinstance(rendered, bytes):
+        click.echo(rendered, nl=False)
+    elif output:
         output.write_text(rendered, encoding="utf-8", newline="")
         click.echo(f"wrote {output}", err=True)
     else:
@@ -129,28 +142,43 @@ def _status(rule, code: str = "") -> str:
     return "implemented"
 
 
+def normalise_code(code: str) -> str:
+    """``4`` -> ``004``, ``ht01`` -> ``HT01``: the catalog's spelling of a code as typed."""
+    code = code.strip()
+    return code.upper() if not code.isdigit() else code.zfill(3) if len(code) < 3 else code
+
+
+def rule_text(code: str) -> str:
+    """What ``wibrs-check rules CODE`` prints (the web's rule pages show the same); ``code`` is in the catalog."""
+    row = spec.edit_catalog().loc[code]
+    rule = all_rules().get(code)
+    return "\n".join([
+        f"{code}  {row['severity']}  level {row['level'] or '-'}  data element {row['data_element'] or '(varies)'}",
+        f"{row['title']}", f"status: {_status(rule, code)}", "",
+        rule.documentation() if rule else row["description"],
+    ])
+
+
+def rule_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """One row per catalogued code: code, severity, level, data element, status, title."""
+    registry = all_rules()
+    return [(c, row["severity"], row["level"], row["data_element"], _status(registry.get(c), c), row["title"])
+            for c, row in spec.edit_catalog().iterrows()]
+
+
 @main.command()
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
 def rules(code, fmt):
     """List every edit code with its status, or print the documentation of CODE."""
-    registry = all_rules()
     catalog = spec.edit_catalog()
     if code:
-        code = code.upper() if not code.isdigit() else code.zfill(3) if len(code) < 3 else code
+        code = normalise_code(code)
         if code not in catalog.index:
             raise click.UsageError(f"unknown code {code!r}; run 'wibrs-check rules' for the list")
-        row = catalog.loc[code]
-        rule = registry.get(code)
-        click.echo(f"{code}  {row['severity']}  level {row['level'] or '-'}  data element {row['data_element'] or '(varies)'}")
-        click.echo(f"{row['title']}")
-        click.echo(f"status: {_status(rule, code)}")
-        click.echo("")
-        click.echo(rule.documentation() if rule else row["description"])
+        click.echo(rule_text(code))
         return
-    rows = []
-    for c, row in catalog.iterrows():
-        rows.append((c, row["severity"], row["level"], row["data_element"], _status(registry.get(c), c), row["title"]))
+    rows = rule_rows()
     if fmt == "csv":
         import csv
 
@@ -189,10 +217,30 @@ def generate(directory, agency_count, incidents, inject, seed, month):
     click.echo(f"wrote {len(paths)} files and {len(built.expected)} expected findings to {directory}")
 
 
+class _LazyServe(click.Command):
+    """``serve`` is found without importing FastAPI: the web stack loads when it runs (or shows help)."""
+
+    def _real(self) -> click.Command:
+        from .commands.serve import serve
+
+        return serve
+
+    def get_params(self, ctx):
+        return self._real().get_params(ctx)
+
+    def get_help(self, ctx):
+        return self._real().get_help(ctx)
+
+    def invoke(self, ctx):
+        return self._real().invoke(ctx)
+
+
 def _register_optional_commands() -> None:
     from .commands.history import history
 
     main.add_command(history)
+    main.add_command(_LazyServe("serve", help="Serve the precheck web page, the flowchart form and the JSON API "
+                                              "(docs/web.md).", add_help_option=False))
     try:
         from .commands.batch import batch
         from .commands.gaps import gaps

@@ -19,9 +19,10 @@ from ..config import resolve_cli, split_codes
 from ..context import Context
 from ..runner import Options, exit_code
 
-FINDINGS_FORMATS = ("csv", "json", "text", "eds", "sarif", "junit", "github")
+FINDINGS_FORMATS = ("csv", "json", "text", "eds", "sarif", "junit", "github", "xlsx")
 SUFFIX = {"csv": "findings.csv", "json": "findings.json", "text": "findings.txt", "eds": "findings.eds",
-          "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt"}
+          "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
+          "xlsx": "findings.xlsx"}
 
 
 def codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -111,6 +112,12 @@ def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tupl
         if fmt == "eds":
             write(SUFFIX[fmt], eds.render(report.findings, report.processed_on), "ascii")
             write("findings.warnings.eds", eds.render(report.findings, report.processed_on, warning_set=True), "ascii")
+        elif fmt == "xlsx":  # findings and the per-agency summary of the run
+            from ..report import xlsx
+
+            path = output_dir / SUFFIX[fmt]
+            path.write_bytes(xlsx.render(report, summary=result.summary))
+            written.append(path)
         else:
             write(SUFFIX[fmt], FORMATS[fmt](report))
     return written
