@@ -579,4 +579,6 @@ def summary_json(result: BatchResult) -> str:
 
 
 def summary_csv(result: BatchResult) -> str:
-    return result.summary[list(AGENCY_COLUMNS)].to_csv(index=False, lineterminator="\n")
+    from .report.spreadsheet import neutralise_formulas  # agency names and values are untrusted text
+
+    return neutralise_formulas(result.summary[list(AGENCY_COLUMNS)]).to_csv(index=False, lineterminator="\n")

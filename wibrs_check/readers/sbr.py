@@ -44,8 +44,10 @@ FORMAT = "sbr"
 LEVEL = "S"  # pseudo segment level of every SBR row in ``records``
 UNIT_SBR = "S"  # kind of submission unit: one agency-month summary return
 
-# Where a row's values sit when their column is absent from the header: typed missing.
-_WHOLE = r"[+-]?\d+"
+# A count the typed view can hold: a whole number of at most 18 significant digits, so it
+# always fits a 64-bit integer (2**63 has 19 digits). Longer numbers stay missing in the
+# typed view and SBR01 reports them with their line and column.
+_WHOLE = r"-?\d{1,18}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,6 +324,19 @@ def read_sbr_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     )
 
 
+def whole_numbers(cells: pd.Series) -> pd.Series:
+    """``Int64`` of each cell that is a whole number of at most 18 significant digits
+    (an optional sign, leading zeros allowed); missing for anything else.
+
+    The text is parsed straight to 64-bit integers (never through floats, which lose digits
+    past 2**53 and made counts of 2**63 or more raise).
+    """
+    text = cells.str.replace(r"^\+", "", regex=True).str.replace(r"^(-?)0+(?=\d)", r"\1", regex=True)
+    fits = text.str.fullmatch(_WHOLE).fillna(False).astype(bool).to_numpy()
+    parsed = pc.cast(pa.array(np.where(fits, text.to_numpy(dtype=object), None), type=pa.string()), pa.int64())
+    return pd.Series(parsed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=cells.index)
+
+
 def _typed(text: pd.DataFrame, header: pd.DataFrame) -> pd.DataFrame:
     """Counts, year and month as Int64 (missing where not a whole number), codes in catalogue spelling.
 
@@ -348,7 +363,5 @@ def _typed(text: pd.DataFrame, header: pd.DataFrame) -> pd.DataFrame:
             out[column] = pd.array([pd.NA] * len(text), dtype="Int64")
             continue
         cell = text[column]
-        whole = cell.str.fullmatch(_WHOLE).fillna(False).astype(bool)
-        values = pd.to_numeric(cell.where(whole), errors="coerce").astype("Int64")
-        out[column] = values.mask(cell == "", 0)
+        out[column] = whole_numbers(cell).mask(cell == "", 0)
     return out

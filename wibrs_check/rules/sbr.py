@@ -96,7 +96,10 @@ def count_not_a_whole_number(sub, ctx):
         if not _present(sub, column):
             continue
         bad = typed[column].isna() & (text[column] != "")
-        pieces.append(_hits(typed.index[bad.to_numpy()], column, text.loc[bad, column], f"column {column}"))
+        too_long = text.loc[bad, column].str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
+        detail = np.where(too_long, f"column {column}: more than 18 digits, too large to be a count",
+                          f"column {column}")
+        pieces.append(_hits(typed.index[bad.to_numpy()], column, text.loc[bad, column], detail))
     return _join(pieces)
 
 

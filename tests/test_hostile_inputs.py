@@ -1,0 +1,111 @@
+"""Hostile and wrong inputs (issue 22, and "wrong inputs must be refused" of issue 18).
+
+Each test feeds the exact input that broke the tool before the fix: it must now give a clear
+finding or message, never a traceback, a hang, a lost record or a path outside the folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from wibrs_check.cli import main
+from wibrs_check.generator.records import format_record
+
+SBR_HEADER = "ori,year,month,form,line,reported,unfounded,actual,cleared,cleared_under_18,sex,age_group,count"
+FLAT = [
+    format_record(1, {"incident": "26-1", "de3_date": "20260701", "de3_hour": "10", "de4": "N"}),
+    format_record(2, {"incident": "26-1", "de6": "13B", "de7": "C", "de8_1": "N", "de9": "20", "de13_1": "40",
+                      "de8a_1": "88"}),
+    format_record(4, {"incident": "26-1", "de23": "001", "de24_1": "13B", "de25": "I", "de26": "30", "de27": "F",
+                      "de28": "W", "de29": "N", "de30": "R", "de33_1": "M", "de34_1": "01", "de35_1": "AQ"}),
+    format_record(5, {"incident": "26-1", "de36": "01", "de37": "31", "de38": "M", "de39": "W", "de39a": "N"}),
+]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def flat_text(records=FLAT, newline="\n") -> str:
+    return newline.join(records) + newline
+
+
+def xml_bytes(records=FLAT) -> bytes:
+    from wibrs_check.generator.xml_writer import to_xml
+
+    return to_xml(list(records))
+
+
+def sbr_row(ori="WI0420300", reported="5", **kw) -> str:
+    values = dict(ori=ori, year="2026", month="07", form="A", line="6", reported=reported, unfounded="0",
+                  actual=reported, cleared="0", cleared_under_18="0", sex="", age_group="", count="")
+    values.update(kw)
+    return ",".join(values[c] for c in SBR_HEADER.split(","))
+
+
+# ---------------------------------------------------------------------------------------
+# Crashes
+
+
+def test_sbr_count_of_2_to_the_63_is_a_finding_naming_line_and_column(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([SBR_HEADER, sbr_row(), sbr_row(line="7", reported="9223372036854775808", actual="0")]) + "\n")
+    other = tmp_path / "other.txt"
+    other.write_text(flat_text())
+    result = run("check", path, other, "--format", "json", "--today", "2026-08-01")
+    assert "Traceback" not in result.output and result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    assert {f["path"] for f in doc["files"]} == {str(path), str(other)}  # the other file's report is kept
+    big = [f for f in doc["findings"] if f["code"] == "SBR01"]
+    assert [(f["file"], f["line"], f["column"], f["value"]) for f in big] == [
+        (str(path), 3, "reported", "9223372036854775808")]
+    assert "too large" in big[0]["message"] + big[0].get("detail", "")
+
+
+def test_eds_of_non_ascii_values_is_written_as_ascii(tmp_path):
+    path = tmp_path / "accent.csv"
+    path.write_text("\n".join([SBR_HEADER, sbr_row(ori="WIé420300")]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.eds"
+    result = run("check", path, "--format", "eds", "-o", out, "--today", "2026-08-01")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    warnings = out.with_name("out.eds.warnings.eds").read_bytes()
+    assert warnings.isascii() and b"WI?420300" in warnings
+    assert all(len(line) == 146 for line in warnings.decode("ascii").split("\r\n")[:-1])
+    assert out.read_bytes().isascii()
+
+
+def test_batch_eds_of_xml_element_with_non_ascii_name(tmp_path):
+    folder = tmp_path / "month"
+    folder.mkdir()
+    xml = xml_bytes().replace(b"</nibrs:Report>", "<nc:Größe>1</nc:Größe></nibrs:Report>".encode(), 1)
+    (folder / "WI.xml").write_bytes(xml)
+    result = run("batch", folder, "-o", tmp_path / "out", "--format", "eds", "--today", "2026-08-01", "-j", "1")
+    assert "Traceback" not in result.output, result.output
+    warnings = (tmp_path / "out" / "findings.warnings.eds").read_bytes()
+    assert warnings.isascii() and b"GR??E" in warnings.upper()
+
+
+def test_csv_outputs_neutralise_formulas(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join([SBR_HEADER, sbr_row(ori='=HYPERLINK("http://x")')]) + "\n")
+    out = tmp_path / "findings.csv"
+    result = run("check", path, "--format", "csv", "-o", out, "--today", "2026-08-01")
+    assert result.exit_code == 1, result.output
+    cells = [c for row in csv.reader(io.StringIO(out.read_text())) for c in row]
+    assert "=HYPERLINK" in out.read_text()
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    batch_out = tmp_path / "b"
+    run("batch", path, "-o", batch_out, "--today", "2026-08-01", "-j", "1")
+    for name in ("summary.csv", "findings.csv", "gaps.csv"):
+        cells = [c for row in csv.reader(io.StringIO((batch_out / name).read_text())) for c in row]
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), name
