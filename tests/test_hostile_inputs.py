@@ -109,3 +109,45 @@ def test_csv_outputs_neutralise_formulas(tmp_path):
     for name in ("summary.csv", "findings.csv", "gaps.csv"):
         cells = [c for row in csv.reader(io.StringIO((batch_out / name).read_text())) for c in row]
         assert not any(c.startswith(("=", "+", "@")) for c in cells), name
+
+
+# ---------------------------------------------------------------------------------------
+# Flat files: line endings, truncation, encodings
+
+
+def test_cr_terminated_file_with_one_stray_lf_keeps_every_record():
+    from wibrs_check.readers.flatfile import read_flat_bytes
+
+    data = bytearray(flat_text(FLAT + FLAT[:2], "\r").encode())
+    data[20] = 10  # one stray line feed inside the first record
+    sub = read_flat_bytes(bytes(data), "cr.txt")
+    sub.check_accounting()
+    assert sub.accounting()["records_read"] == 6
+    assert sub.records["non_ascii"].tolist() == [True] + [False] * 5  # the stray LF is reported, in place
+
+
+def test_truncated_flat_file_says_so_once(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_bytes(flat_text().encode()[:-15])  # cut inside the last record's data
+    result = run("check", path, "--format", "json", "--today", "2026-08-01")
+    doc = json.loads(result.output)
+    last = [f for f in doc["findings"] if f["record"] == 4]
+    assert [f["code"] for f in last] == ["IO07"], last
+    assert "ends inside record 4: it looks truncated" in last[0]["message"]
+    assert doc["files"][0]["records_read"] == 4 and doc["files"][0]["records_unplaced"] == 1
+    # a file that ends with a line break is not truncated, however short its last record
+    whole = tmp_path / "short.txt"
+    whole.write_bytes(flat_text().encode()[:-15] + b"\n")
+    doc = json.loads(run("check", whole, "--format", "json", "--today", "2026-08-01").output)
+    assert "IO07" not in {f["code"] for f in doc["findings"]}
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16", ""), ("utf-16-le", ""), ("utf-8", "\ufeff")])
+def test_utf16_and_bom_exports_are_decoded_checked_and_warned(tmp_path, encoding, bom):
+    path = tmp_path / "export.txt"
+    path.write_bytes((bom + flat_text()).encode(encoding))
+    result = run("check", path, "--format", "json", "--today", "2026-08-01")
+    doc = json.loads(result.output)
+    codes = [f["code"] for f in doc["findings"]]
+    assert codes == ["IO08"], result.output
+    assert doc["files"][0]["records_read"] == 4
