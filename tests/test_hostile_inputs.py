@@ -151,3 +151,96 @@ def test_utf16_and_bom_exports_are_decoded_checked_and_warned(tmp_path, encoding
     codes = [f["code"] for f in doc["findings"]]
     assert codes == ["IO08"], result.output
     assert doc["files"][0]["records_read"] == 4
+
+
+# ---------------------------------------------------------------------------------------
+# XML
+
+
+XSD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "nibrs-iepd-2019.1" / "base-xsd"
+
+
+def _with_late_doctype(data: bytes) -> bytes:
+    declaration, rest = data.split(b"\n", 1)
+    rest = rest.replace(b"<nc:IdentificationID>WI0130100</nc:IdentificationID>",
+                        b"<nc:IdentificationID>&ori;</nc:IdentificationID>", 1)
+    return (declaration + b"\n<!--" + b"x" * (1 << 20) + b"-->\n"
+            + b'<!DOCTYPE nibrs:Submission [<!ENTITY ori "WI0130100">]>\n' + rest)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_late_or_utf16_doctype_is_refused_also_with_xsd_validation(tmp_path, encoding):
+    if not XSD.is_dir():
+        pytest.skip(f"{XSD} is not available")
+    data = _with_late_doctype(xml_bytes())
+    if encoding != "utf-8":  # BOM-less UTF-16, with the DOCTYPE near the top
+        data = data.replace(b"\n<!--" + b"x" * (1 << 20) + b"-->", b"").decode().replace(
+            "encoding='UTF-8'", "encoding='UTF-16'").encode(encoding)
+    path = tmp_path / "late.xml"
+    path.write_bytes(data)
+    result = run("check", path, "--format", "json", "--xsd-dir", XSD, "--today", "2026-08-01")
+    assert "Traceback" not in result.output and result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    assert [f["code"] for f in doc["findings"]] == ["XML06"]
+
+
+def test_xsd_validation_failure_is_a_finding(monkeypatch, tmp_path):
+    from lxml import etree
+
+    from wibrs_check.readers import xml as xml_reader
+
+    class Broken:
+        def validate(self, doc):
+            raise etree.XMLSchemaValidateError("Internal error")
+
+    monkeypatch.setattr(xml_reader, "_schema", lambda *args: Broken())
+    monkeypatch.setattr(xml_reader, "_find_exchange_schema", lambda folder: folder / "nibrs.xsd")
+    problems = xml_reader.validate_against_xsd(xml_bytes(), tmp_path)
+    assert problems["code"].tolist() == ["XML05"] and "could not be completed" in problems["detail"][0]
+
+
+def test_report_in_a_foreign_namespace_is_listed_not_dropped():
+    from wibrs_check.readers.xml import read_xml_bytes
+
+    data = xml_bytes(FLAT + FLAT).decode()
+    second = data.index("<nibrs:Report>", data.index("<nibrs:Report>") + 1)
+    data = data[:second] + '<nibrs:Report xmlns:nibrs="http://example.com/other">' + data[second + 14:]
+    sub = read_xml_bytes(data.encode(), "two.xml")
+    sub.check_accounting()
+    assert len(sub.unplaced) == 1 and "http://example.com/other" in sub.unplaced["reason"].iloc[0]
+    assert "XML12" in set(sub.extra["reader_problems"]["code"])
+
+
+def test_zero_records_from_a_wrong_namespace_document_is_an_error(tmp_path):
+    data = xml_bytes().replace(b"http://fbi.gov/cjis/nibrs/2019", b"http://example.com/nibrs/4.2").replace(
+        b">2019</cjis:MessageImplementationVersion>", b">4.2</cjis:MessageImplementationVersion>")
+    path = tmp_path / "wrong.xml"
+    path.write_bytes(data)
+    result = run("check", path, "--format", "json", "--today", "2026-08-01")
+    doc = json.loads(result.output)
+    assert result.exit_code == 1, result.output
+    assert any(f["severity"] == "error" for f in doc["findings"])
+
+
+def test_300000_unknown_xml_elements_give_one_finding_per_kind(tmp_path):
+    from wibrs_check.readers.xml import read_xml_bytes
+
+    junk = b"<junk/>" * 300_000 + b"".join(b"<odd%d/>" % i for i in range(150))
+    data = xml_bytes().replace(b"</nibrs:ReportHeader>", b"</nibrs:ReportHeader>" + junk, 1)
+    sub = read_xml_bytes(data, "junk.xml")
+    problems = sub.extra["reader_problems"]
+    assert len(problems) <= 102
+    junk_rows = problems[problems["value"] == "junk"]
+    assert len(junk_rows) == 1 and "300,000 times in this file" in junk_rows["detail"].iloc[0]
+    assert (problems["value"] == "(other elements)").sum() == 1
+    sub.check_accounting()
+
+
+def test_100000_unknown_sbr_columns_give_one_finding(tmp_path):
+    header = SBR_HEADER + "," + ",".join(f"x{i}" for i in range(100_000))
+    row = sbr_row() + "," * 100_000
+    path = tmp_path / "wide.csv"
+    path.write_text(header + "\n" + row + "\n")
+    doc = json.loads(run("check", path, "--format", "json", "--today", "2026-08-01").output)
+    unknown = [f for f in doc["findings"] if f["code"] == "SBR18"]
+    assert len(unknown) == 1 and "100,000" in unknown[0]["message"]

@@ -158,6 +158,18 @@ def _physical_lines(text: str) -> list[str]:
     return parts
 
 
+_CONTROL = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
+
+
+def without_control_characters(lines: pa.Array) -> pa.Array:
+    """``lines`` with control characters (escape sequences included) replaced by '?', as the
+    flat and XML readers show them, so no value can act on a terminal or a report; the
+    records are still marked non-ASCII (IO05) from the text as sent."""
+    if not len(lines) or not pc.any(pc.match_substring_regex(lines, _CONTROL)).as_py():
+        return lines
+    return pc.replace_substring_regex(lines, _CONTROL, "?")
+
+
 def _split_rows(texts: pa.Array) -> tuple[pa.ListArray, np.ndarray]:
     """Every row as a list of trimmed fields, and the reason a row could not be split ('' = fine).
 
@@ -240,7 +252,9 @@ def _header(first: str) -> tuple[list[str], pd.DataFrame]:
 def read_sbr_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     text = _decode(data)
     physical = [line.rstrip("\r") for line in _physical_lines(text)]
-    all_lines = pa.array(physical, type=pa.string())
+    sent_lines = pa.array(physical, type=pa.string())
+    all_lines = without_control_characters(sent_lines)
+    physical = all_lines.to_pylist() if sent_lines is not all_lines else physical
     # A line is blank when it holds nothing but blanks and commas (spreadsheets write ",,,,").
     content = pc.replace_substring_regex(all_lines, r"[\s,]+", "")
     blank = np.asarray(pc.equal(pc.utf8_length(content), 0).to_numpy(zero_copy_only=False), dtype=bool)
@@ -285,7 +299,8 @@ def read_sbr_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     unit[~readable] = np.arange(next_unit, next_unit + int((~readable).sum()))
 
     lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64) if n else np.array([], dtype=np.int64)
-    non_ascii = (np.asarray(pc.match_substring_regex(texts, r"[^\t\x20-\x7e]").to_numpy(zero_copy_only=False), dtype=bool)
+    sent = sent_lines.take(pa.array(data_idx, type=pa.int64()))
+    non_ascii = (np.asarray(pc.match_substring_regex(sent, r"[^\t\x20-\x7e]").to_numpy(zero_copy_only=False), dtype=bool)
                  if n else np.array([], dtype=bool))
     records = pd.DataFrame(
         {
