@@ -31,7 +31,7 @@ def test_collect_inputs_folder_glob_list_and_missing(tmp_path):
     month = tmp_path / "month"
     (month / "sub").mkdir(parents=True)
     (month / "a.txt").write_text("00430...")
-    (month / "sub" / "b.txt").write_text("x")
+    (month / "sub" / "b.txt").write_text("0043")  # damaged records are checked; notes are not
     (month / "expected_findings.csv").write_text("file,record\n")
     (month / "notes.md").write_text("# notes\n")
     (month / ".hidden.txt").write_text("x")
@@ -45,10 +45,12 @@ def test_collect_inputs_folder_glob_list_and_missing(tmp_path):
 
     listing = tmp_path / "files.lst"
     listing.write_text("# this month\nmonth/a.txt\n\nmonth/sub/b.txt\n")
-    assert names(batch.collect_inputs([listing]).paths) == ["a.txt", "b.txt"]  # recognised as a list
+    # a list file only with @ (issue 22): named plainly it is a file like any other (free text: skipped)
+    assert names(batch.collect_inputs([listing]).paths) == []
     assert names(batch.collect_inputs(["@" + str(listing)]).paths) == ["a.txt", "b.txt"]
-    # a file named twice is checked once; a file named on its own is always checked
-    assert names(batch.collect_inputs([month / "a.txt", month, month / "notes.md"]).paths) == ["a.txt", "b.txt", "notes.md"]
+    # a file named twice is checked once; a file named on its own is judged by content too
+    got = batch.collect_inputs([month / "a.txt", month, month / "notes.md"])
+    assert names(got.paths) == ["a.txt", "b.txt"] and "notes.md" in names(x["path"] for x in got.skipped)
     # a folder to exclude (the output folder inside the input folder)
     assert names(batch.collect_inputs([month], exclude=month / "sub").paths) == ["a.txt"]
 

@@ -84,10 +84,16 @@ def test_read_any_xml_and_flat_without_samples(tmp_path):
 
 
 def test_read_any_unknown_content_goes_to_the_flat_reader(tmp_path):
+    # Unknown content that may be damaged records is read as a flat file; free text is
+    # refused (issue 18: "not a submission: looks like free text").
     odd = tmp_path / "odd.dat"
-    odd.write_text("hello world\n")
+    odd.write_text("0088Z bad level\n")
     sub = read_any(odd)
     assert sub.format == "flat" and len(sub.unplaced) == 1
+    notes = tmp_path / "notes.dat"
+    notes.write_text("hello world\n")
+    with pytest.raises(UnreadableInput, match="not a submission: looks like free text"):
+        read_any(notes)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     assert len(read_any(empty).records) == 0

@@ -42,14 +42,10 @@ from . import gaps as gaps_mod
 from .agencies import by_ori
 from .context import Context
 from .report import Report
-from .runner import FilePart, Options, check_file_part, merge_parts
+from .runner import FilePart, Options, check_file_part, flatten_parts, merge_parts
 
-# Content we check even when its format is not recognised (the flat-file reader explains
-# what is wrong record by record): files with these suffixes, or none. Other files of
-# unknown content found in a directory or by a glob (expected_findings.csv, notes, the
-# agency master file) are listed as skipped, not checked. A file named on its own is
-# always checked.
-CHECK_UNKNOWN_SUFFIXES = frozenset({"", ".txt", ".dat", ".nib", ".nibrs", ".wibrs", ".ibr"})
+# Files a folder or glob may hold that are never submissions (the generator's and the state's
+# own tables). Everything else is judged by content (readers.detect.not_a_submission).
 NOT_SUBMISSIONS = frozenset({"expected_findings.csv", "expected_gaps.csv", "agency_master.csv",
                              "damaged_files.csv"})
 GLOB_CHARS = frozenset("*?[")
@@ -107,34 +103,27 @@ def _is_glob(text: str) -> bool:
 
 
 def _wanted(path: Path) -> str | None:
-    """None when a file found in a folder or by a glob is to be checked, else why not."""
-    from .readers.detect import detect_format
+    """None when a file is to be checked, else why it is skipped.
+
+    Judged by content, never by name (except hidden files and the tool's own tables): a file
+    that is plainly something else (a PDF, a Word document, notes) is skipped as "not a
+    submission"; a file that cannot be read, or is empty, is checked, so that it is reported
+    as unreadable or empty whatever its extension.
+    """
+    from .readers.detect import detect_format_bytes, not_a_submission, read_head, special_file
 
     if path.name.startswith("."):
         return "hidden file"
     if path.name in NOT_SUBMISSIONS:
         return "not a submission (a generator or agency file)"
-    if detect_format(path) != "unknown":
-        return None
-    if path.suffix.lower() in CHECK_UNKNOWN_SUFFIXES:
-        return None
-    return "not a submission (unknown content)"
-
-
-def _list_file_entries(path: Path) -> list[str] | None:
-    """The entries of a list file (one path or glob a line, # comments), or None if it is not one."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    lines = [ln.strip() for ln in text.splitlines()]
-    entries = [ln for ln in lines if ln and not ln.startswith("#")]
-    if not entries:
-        return None
-    resolved = [_resolve_entry(e, path.parent) for e in entries]
-    if all(_is_glob(r) or Path(r).exists() for r in resolved):
-        return resolved
-    return None
+    special = special_file(path)
+    if special:
+        return special
+    head = read_head(path)
+    if not head or detect_format_bytes(head) == "eds":
+        return None  # unreadable, empty, or an Error Data Set: the check reports each as such
+    looks = not_a_submission(head)
+    return f"not a submission: looks like {looks}" if looks else None
 
 
 def _resolve_entry(entry: str, base: Path) -> str:
@@ -147,40 +136,96 @@ def _resolve_entry(entry: str, base: Path) -> str:
     return entry
 
 
-def collect_inputs(items: Iterable[str | Path], exclude: Path | None = None) -> Inputs:
-    """Expand directories (recursively), globs and list files into files to check.
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a symbolic link found under ``root`` is not followed, or None for a link to a
+    file inside ``root``. A link is never followed out of the folder it was found in."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken or looping symbolic link"
+    if target != root and root not in target.parents:
+        return "symbolic link to outside the folder (not followed)"
+    if target.is_dir():
+        return "symbolic link to a folder (not followed)"
+    return None
 
-    A list file is named with a leading ``@`` (``@month.txt``), or recognised as a text file
-    whose every non-blank, non-comment line names an existing file, folder or glob. Paths in a
-    list file are relative to the list file's folder. Files are checked once each, in the
-    order found (a folder's files in name order).
+
+def _walk(folder: Path) -> Iterable[Path]:
+    """Every entry below ``folder`` that is not a folder (files, links, pipes ...), in name
+    order, without following links to folders and without entering hidden folders."""
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            yield Path(current) / name
+        for name in dirs:  # a link to a folder is listed by os.walk among the folders
+            if (Path(current) / name).is_symlink():
+                yield Path(current) / name
+        dirs[:] = [d for d in dirs if not (Path(current) / d).is_symlink()]
+
+
+def _glob_root(pattern: str) -> Path:
+    """The folder a glob pattern looks in: its part before the first wildcard."""
+    fixed: list[str] = []
+    for part in Path(pattern).parts:
+        if _is_glob(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def collect_inputs(items: Iterable[str | Path], exclude: Path | None = None) -> Inputs:
+    """Expand folders (recursively), globs and list files into files to check.
+
+    A list file is named with a leading ``@`` (``@month.txt``), never guessed from its
+    content: a file named on the command line is checked as a submission. Paths in a list
+    file are relative to the list file's folder. Files are checked once each, in the order
+    found (a folder's files in name order). Every path found ends up in exactly one of
+    ``paths`` (to check; unreadable and empty files are reported by the check), ``skipped``
+    (not a submission, hidden, not a regular file, a link not followed) or ``missing``
+    (named but not there).
     """
     out = Inputs()
     seen: set[Path] = set()
+    skipped: set[str] = set()
     exclude = exclude.resolve() if exclude else None
 
-    def add(path: Path, found: bool) -> None:
-        key = path.resolve()
+    def skip(path: Path, reason: str) -> None:
+        if str(path) not in skipped:
+            skipped.add(str(path))
+            out.skipped.append({"path": str(path), "reason": reason})
+
+    def add(path: Path, root: Path | None) -> None:
+        """``root``: the folder ``path`` was found in (None: named on its own)."""
+        if root is not None and path.is_symlink():
+            problem = _link_problem(path, root.resolve())
+            if problem:
+                skip(path, problem)
+                return
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):
+            skip(path, "broken or looping symbolic link")
+            return
         if key in seen or (exclude and (key == exclude or exclude in key.parents)):
             return
-        if found:
-            reason = _wanted(path)
-            if reason:
-                if not any(x["path"] == str(path) for x in out.skipped):
-                    out.skipped.append({"path": str(path), "reason": reason})
-                return
-        else:  # named on its own: checked, even if a folder listed it as skipped
-            out.skipped[:] = [x for x in out.skipped if Path(x["path"]).resolve() != key]
+        reason = _wanted(path)
+        if reason:
+            skip(path, reason)
+            return
         seen.add(key)
         out.paths.append(path)
 
     def expand(item: str, depth: int = 0) -> None:
         if item.startswith("@"):
             listed = Path(item[1:])
+            if depth > 3:
+                out.missing.append({"path": str(listed), "message": "list files nested too deep"})
+                return
             try:
                 text = listed.read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                out.missing.append({"path": str(listed), "message": f"cannot read the list file ({exc.strerror or exc})"})
+            except (OSError, UnicodeDecodeError) as exc:
+                out.missing.append({"path": str(listed),
+                                    "message": f"cannot read the list file ({getattr(exc, 'strerror', None) or exc})"})
                 return
             for line in text.splitlines():
                 line = line.strip()
@@ -189,42 +234,29 @@ def collect_inputs(items: Iterable[str | Path], exclude: Path | None = None) -> 
             return
         path = Path(item)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts[:-1]):
-                    continue
-                add(child, True)
+            for child in _walk(path):
+                add(child, path)
             return
-        if path.is_file():
-            entries = _list_file_entries(path) if depth < 3 and _maybe_list(path) else None
-            if entries is not None:
-                for entry in entries:
-                    expand(entry, depth + 1)
-            else:
-                add(path, False)
+        if os.path.lexists(path):
+            add(path, None)
             return
         if _is_glob(item):
+            root = _glob_root(item)
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 out.missing.append({"path": item, "message": "no file matches this pattern"})
             for match in matches:
                 m = Path(match)
-                if m.is_dir():
+                if m.is_dir() and not m.is_symlink():
                     expand(match, depth + 1)
-                elif m.is_file():
-                    add(m, True)
+                else:
+                    add(m, root)
             return
-        out.paths.append(path)  # not there: the reader reports it as unreadable, like check does
+        out.missing.append({"path": item, "message": "no such file or folder"})
 
     for item in items:
         expand(str(item))
     return out
-
-
-def _maybe_list(path: Path) -> bool:
-    from .readers.detect import detect_format
-
-    return path.suffix.lower() in (".lst", ".list", ".txt", "") and detect_format(path) == "unknown" \
-        and path.stat().st_size < 4_000_000
 
 
 # ---------------------------------------------------------------------------------------
@@ -413,7 +445,7 @@ def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs:
     for missing in inputs.missing:
         parts.append(FilePart(missing["path"], fatal=missing))
     report = merge_parts(parts, ctx)
-    evidence = gaps_mod.combine([p.extra for p in parts if p.fatal is None])
+    evidence = gaps_mod.combine([p.extra for p in flatten_parts(parts) if p.fatal is None])
     run = gaps_mod.run_months(evidence, months)
     if getattr(ctx, "history", None) is not None:  # add the months committed earlier (history.stored)
         from .history.stored import extend_run
@@ -579,4 +611,6 @@ def summary_json(result: BatchResult) -> str:
 
 
 def summary_csv(result: BatchResult) -> str:
-    return result.summary[list(AGENCY_COLUMNS)].to_csv(index=False, lineterminator="\n")
+    from .report.spreadsheet import neutralise_formulas  # agency names and values are untrusted text
+
+    return neutralise_formulas(result.summary[list(AGENCY_COLUMNS)]).to_csv(index=False, lineterminator="\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .context import Context
 from .report import eds, github, junit, machine, sarif, text
 from .rules.registry import NEED_LABELS, all_rules
 from .runner import Options, build_report, exit_code
+from .terminal import echo
 
 FORMATS = {
     "text": text.render,
@@ -28,6 +30,40 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     from .config import split_codes
 
     return split_codes(values)
+
+
+def _refuse_folders(files) -> None:
+    """``check`` takes files; a folder is a month for ``batch``."""
+    for path in files:
+        if Path(path).is_dir():
+            raise click.UsageError(f"{path} is a folder; use 'wibrs-check batch {path}' to check every file in it")
+
+
+def _check_writable(path: Path, folder: bool = False) -> None:
+    """Refuse, before any file is checked, an output that cannot be written (usage error, exit 2).
+
+    ``folder``: ``path`` is a folder that will be created if missing (batch --output-dir)."""
+    path = Path(path)
+    if folder:
+        probe = path
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if probe.exists() and not probe.is_dir():
+            raise click.UsageError(f"cannot write the report into {path}: {probe} is a file, not a folder")
+        if not os.access(probe, os.W_OK | os.X_OK):
+            raise click.UsageError(f"cannot write the report into {path}: {probe} is not writable")
+        return
+    if path.is_dir():
+        raise click.UsageError(f"cannot write the report to {path}: it is a folder")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise click.UsageError(f"cannot write the report to {path}: the file is not writable")
+        return
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise click.UsageError(f"cannot write the report to {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise click.UsageError(f"cannot write the report to {path}: the folder {parent} is not writable")
 
 
 def _load_agencies(path: str | None):
@@ -88,6 +124,9 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
         history, committer = open_for_check(history_at, commit, _codes(select), _codes(ignore))
     except HistoryError as exc:
         raise click.UsageError(str(exc)) from None
+    _refuse_folders(files)
+    if output:
+        _check_writable(output)
     ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
     report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), collect=committer)
     if fmt == "eds":
@@ -108,15 +147,15 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
         click.echo(rendered, nl=False)
     elif output:
         output.write_text(rendered, encoding="utf-8", newline="")
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
     else:
-        click.echo(rendered, nl=False)
+        echo(rendered, nl=False)
     for bad in report.fatal:
-        click.echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
+        echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
     for bad in report.rule_failures:
-        click.echo(f"wibrs-check: rule {bad['code']} failed on {bad['path']}: {bad['message']}", err=True)
+        echo(f"wibrs-check: rule {bad['code']} failed on {bad['path']}: {bad['message']}", err=True)
     for line in committer.messages() if committer else ():
-        click.echo(line, err=True)
+        echo(line, err=True)
     sys.exit(2 if committer and committer.failed else exit_code(report, strict))
 
 

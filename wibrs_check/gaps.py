@@ -396,7 +396,9 @@ def by_code(gaps: pd.DataFrame) -> dict[str, int]:
 
 
 def render_csv(gaps: pd.DataFrame) -> str:
-    return gaps[list(GAP_COLUMNS)].to_csv(index=False, lineterminator="\n")
+    from .report.spreadsheet import neutralise_formulas  # agency names and values are untrusted text
+
+    return neutralise_formulas(gaps[list(GAP_COLUMNS)]).to_csv(index=False, lineterminator="\n")
 
 
 def render_json(gaps: pd.DataFrame, months: list[str] | None = None, extra: dict | None = None) -> str:

@@ -33,16 +33,23 @@ def read_submission(path: Path) -> Submission:
     return read_any(path)
 
 
-def check_file(path: Path, ctx: Context, options: Options) -> tuple[engine.Result | None, str | None]:
+def check_file(path: Path, ctx: Context, options: Options, data: bytes | None = None
+               ) -> tuple[engine.Result | None, str | None]:
+    """Read and check one file (``data``: its bytes already in hand, e.g. a zip member)."""
     try:
-        sub = read_submission(path)
+        if data is None:
+            sub = read_submission(path)
+        else:
+            from .readers.detect import read_any_bytes
+
+            sub = read_any_bytes(data, str(path))
     except (UnreadableInput, OSError) as exc:
         message = str(exc)  # readers name the file; the report puts the path in front itself
         return None, message.removeprefix(f"{path}: ")
     if options.xsd_dir is not None and sub.format == "xml":
         from .readers.xml import merge_xsd_problems, validate_against_xsd
 
-        merge_xsd_problems(sub, validate_against_xsd(path, options.xsd_dir))
+        merge_xsd_problems(sub, validate_against_xsd(path if data is None else data, options.xsd_dir))
     return engine.run(sub, ctx, options.select, options.ignore), None
 
 
@@ -64,11 +71,50 @@ class FilePart:
     rule_failures: list[dict] = field(default_factory=list)
     raw_records: dict[tuple[str, int], str] = field(default_factory=dict)  # records that have findings
     extra: object = None  # whatever ``collect(result)`` returned (the batch's gap evidence)
+    members: list["FilePart"] = field(default_factory=list)  # a zip: one part per member, nothing else
+
+
+def flatten_parts(parts) -> list[FilePart]:
+    """The parts of files, with a zip's part replaced by the parts of its members."""
+    out: list[FilePart] = []
+    for part in parts:
+        out.extend(part.members if part.members else [part])
+    return out
 
 
 def check_file_part(path: Path, ctx: Context, options: Options, collect=None) -> FilePart:
-    """Check one file and keep only what a report needs; ``collect(result)`` may add more."""
-    result, problem = check_file(path, ctx, options)
+    """Check one file and keep only what a report needs; ``collect(result)`` may add more.
+
+    A zip is opened in memory (:mod:`wibrs_check.readers.archive`): each member is checked as
+    a file named ``ZIP:MEMBER`` and the returned part holds the members' parts.
+    """
+    from .readers.detect import detect_format
+
+    if detect_format(path) == "zip":
+        return _check_zip(path, ctx, options, collect)
+    return _check_one_file(path, ctx, options, collect)
+
+
+def _check_zip(path: Path, ctx: Context, options: Options, collect=None) -> FilePart:
+    from .readers.archive import ArchiveError, zip_members
+
+    members: list[FilePart] = []
+    try:
+        for member in zip_members(path):
+            label = Path(f"{path}:{member.label}")  # a label for messages, never opened
+            if member.data is None:
+                members.append(FilePart(str(label), fatal={"path": str(label), "message": member.problem}))
+            else:
+                members.append(_check_one_file(label, ctx, options, collect, data=member.data))
+    except ArchiveError as exc:
+        return FilePart(str(path), fatal={"path": str(path), "message": str(exc)})
+    if not members:
+        return FilePart(str(path), fatal={"path": str(path), "message": "the zip holds no files"})
+    return FilePart(str(path), members=members)
+
+
+def _check_one_file(path: Path, ctx: Context, options: Options, collect=None, data: bytes | None = None) -> FilePart:
+    result, problem = check_file(path, ctx, options, data)
     if result is None:
         return FilePart(str(path), fatal={"path": str(path), "message": problem})
     sub = result.submission
@@ -93,7 +139,7 @@ def merge_parts(parts, ctx: Context) -> Report:
     all_findings, summaries, files, fatal, failures, units = [], [], [], [], [], []
     not_checked: dict[str, str] = {}
     raw: dict[tuple[str, int], str] = {}
-    for part in parts:
+    for part in flatten_parts(parts):
         if part.fatal is not None:
             fatal.append(part.fatal)
             continue

@@ -8,6 +8,7 @@ draws the HTML report; the findings writers are those of ``wibrs-check check``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .. import gaps as gaps_mod
 from ..config import resolve_cli, split_codes
 from ..context import Context
 from ..runner import Options, exit_code
+from ..terminal import echo, rich_safe
 
 FINDINGS_FORMATS = ("csv", "json", "text", "eds", "sarif", "junit", "github", "xlsx")
 SUFFIX = {"csv": "findings.csv", "json": "findings.json", "text": "findings.txt", "eds": "findings.eds",
@@ -89,6 +91,31 @@ def run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir,
     return result, settings
 
 
+def path_accounting(result: batch_mod.BatchResult) -> dict[str, int]:
+    """Every path the inputs named or a folder held, in exactly one of checked, unreadable
+    (could not be read, or not a regular file named on its own) and skipped."""
+    named = {str(p) for p in result.inputs.paths}
+    unreadable = sum(1 for bad in result.report.fatal if bad["path"] in named)
+    checked = len(named) - unreadable
+    skipped = len(result.inputs.skipped)
+    return {"found": checked + unreadable + skipped, "checked": checked, "unreadable": unreadable,
+            "skipped": skipped}
+
+
+def refuse_missing_inputs(inputs) -> None:
+    """A path named on the command line that does not exist is a usage error (exit 2): the
+    run stops before checking anything and writes no report. Globs and @list files are
+    expanded later; their misses are reported with the run."""
+    for item in inputs:
+        text = str(item)
+        if text.startswith("@"):
+            text = text[1:]
+        elif batch_mod.GLOB_CHARS & set(text):
+            continue
+        if not os.path.lexists(text):
+            raise click.UsageError(f"{item}: no such file or folder")
+
+
 def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """summary.csv/json, gaps.csv/json, report.html and findings in each format, into ``output_dir``."""
     from ..cli import FORMATS
@@ -144,10 +171,10 @@ def _cell(name: str, value) -> str:
         return f"[yellow]{value}[/yellow]"
     if name == "name":
         text = str(value)
-        return text if len(text) <= NAME_WIDTH else text[:NAME_WIDTH - 1] + "…"
+        return rich_safe(text if len(text) <= NAME_WIDTH else text[:NAME_WIDTH - 1] + "…")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(value)
+    return rich_safe(value)
 
 
 def _fitting_columns(frame, width: int, wanted) -> tuple[list, list]:
@@ -177,7 +204,7 @@ def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path])
     t = batch_mod.totals(result)
     s = result.summary
     sent = s[s["status"] != "nothing sent"].copy()
-    months = ", ".join(result.months) or "no month"
+    months = ", ".join(rich_safe(m) for m in result.months) or "no month"
     strangers = f" ({t['agencies_not_in_agency_file']:,} not in the agency file)" if t["agencies_not_in_agency_file"] else ""
     blanks = f", {t['blank_lines']:,} blank lines" if t["blank_lines"] else ""
     console.print(
@@ -209,7 +236,7 @@ def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path])
         console.print(f"({len(ordered) - len(shown):,} more agencies in summary.csv; --rows 0 shows all)")
     nothing = s[s["status"] == "nothing sent"]
     if len(nothing):
-        listed = ", ".join(f"{r.ori}{' ' + r.name if r.name else ''}" for r in nothing.head(12).itertuples())
+        listed = ", ".join(rich_safe(f"{r.ori}{' ' + r.name if r.name else ''}") for r in nothing.head(12).itertuples())
         more = f" and {len(nothing) - 12} more (summary.csv, status 'nothing sent')" if len(nothing) > 12 else ""
         console.print(f"[bold]Sent nothing[/bold] ({len(nothing):,}): {listed}{more}")
     elif not (s["name"] != "").any():
@@ -217,26 +244,30 @@ def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path])
     strangers = sent[sent["status"] == "not in agency file"]
     if len(strangers) and (s["name"] != "").any():
         console.print(f"[bold]Not in the agency file[/bold] ({len(strangers):,}): "
-                      + ", ".join(sorted(set(strangers["ori"]))[:12]))
+                      + ", ".join(rich_safe(o) for o in sorted(set(strangers["ori"]))[:12]))
     if len(result.gaps):
         counts = ", ".join(f"{code} {n}" for code, n in gaps_mod.by_code(result.gaps).items())
         console.print(f"[bold]Offense-code gap signals[/bold] (agencies): {counts}; see gaps.csv and report.html")
     if t["agencies_with_file_errors"]:
         console.print(f"[red]damaged files[/red] (a file-level error such as XML01, a file cut off) from "
-                      f"{', '.join(t['agencies_with_file_errors'])}: see top errors")
+                      f"{', '.join(rich_safe(o) for o in t['agencies_with_file_errors'])}: see top errors")
     for bad in result.report.fatal:
-        console.print(f"[red]unreadable[/red] {bad['path']}: {bad['message']}")
+        console.print(f"[red]unreadable[/red] {rich_safe(bad['path'])}: {rich_safe(bad['message'])}")
     for quiet in batch_mod.files_without_agency(result.report):
-        console.print(f"[red]no agency[/red] {quiet['path']} ({quiet['records_read']:,} records): {quiet['findings']}")
+        console.print(f"[red]no agency[/red] {rich_safe(quiet['path'])} ({quiet['records_read']:,} records): "
+                      f"{rich_safe(quiet['findings'])}")
     if result.inputs.skipped:
         console.print(f"skipped {len(result.inputs.skipped)} file(s) that are not submissions "
-                      f"(listed in summary.json): {', '.join(Path(x['path']).name for x in result.inputs.skipped[:5])}"
+                      f"(listed in summary.json): {', '.join(rich_safe(Path(x['path']).name) for x in result.inputs.skipped[:5])}"
                       + (" ..." if len(result.inputs.skipped) > 5 else ""))
     st = result.stats
     console.print(f"checked in {st['seconds']:.1f} s with {st['jobs']} worker(s): {st['files_per_second']:.2f} files/s, "
                   f"{st['records_per_second']:,.0f} records/s")
+    found = path_accounting(result)
+    console.print(f"paths found: {found['found']:,}: {found['checked']:,} checked, {found['unreadable']:,} "
+                  f"unreadable, {found['skipped']:,} skipped")
     if written:
-        console.print(f"wrote {len(written)} files to {written[0].parent}: {', '.join(p.name for p in written)}")
+        console.print(f"wrote {len(written)} files to {rich_safe(written[0].parent)}: {', '.join(p.name for p in written)}")
 
 
 @click.command("batch")
@@ -266,10 +297,14 @@ def batch(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progr
     if bad:
         raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FINDINGS_FORMATS)}",
                                  param_hint="--format")
+    refuse_missing_inputs(inputs)
+    from ..cli import _check_writable
+
+    _check_writable(output_dir, folder=True)
     result, settings = run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress,
                            exclude=output_dir, plain_progress=True)
     written = write_outputs(result, output_dir, tuple(dict.fromkeys(chosen)))
     print_summary(result, rows, written)
     for bad_rule in result.report.rule_failures:
-        click.echo(f"wibrs-check: rule {bad_rule['code']} failed on {bad_rule['path']}: {bad_rule['message']}", err=True)
+        echo(f"wibrs-check: rule {bad_rule['code']} failed on {bad_rule['path']}: {bad_rule['message']}", err=True)
     sys.exit(exit_code(result.report, settings.strict))

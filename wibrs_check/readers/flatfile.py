@@ -44,7 +44,66 @@ def _line_starts(buf: np.ndarray) -> np.ndarray:
     return starts.astype(np.int64)
 
 
+# ---------------------------------------------------------------------------------------
+# Before reading: the text encoding and the line break of the export (small steps of their
+# own, so the record slicing below never needs to know about them).
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_VERTICAL_TAB = 11  # stands for a stray line feed in a CR-terminated file (shown as '?')
+
+
+def decode_export(data: bytes) -> tuple[bytes, str]:
+    """One byte per character, and how the export was written when it was not plain bytes.
+
+    A UTF-16 export (with a byte-order mark, or without one when every other byte is zero)
+    is decoded and re-encoded as Latin-1 (characters beyond it become '?'); a UTF-8
+    byte-order mark is dropped. The second value names what was converted ('' for nothing),
+    for the IO08 warning.
+    """
+    if data.startswith(_UTF8_BOM):
+        return data[len(_UTF8_BOM):], "UTF-8 with a byte-order mark"
+    encoding, start = None, 0
+    for bom, name in _UTF16_BOMS:
+        if data.startswith(bom):
+            encoding, start = name, len(bom)
+    if encoding is None:
+        from .detect import utf16_encoding  # the same test the format detection uses
+
+        encoding = utf16_encoding(data[:512])
+    if encoding is None:
+        return data, ""
+    body = data[start: start + (len(data) - start) // 2 * 2]
+    return body.decode(encoding, errors="replace").encode("latin-1", errors="replace"), "UTF-16"
+
+
+def line_breaks_by_majority(data: bytes) -> bytes:
+    """Make a file whose lines end in a carriage return alone read like one ending in LF.
+
+    The line break is the one most lines use: when lone CRs outnumber line feeds, every lone
+    CR ends a line and a line feed on its own is a stray control character inside a record
+    (written as a vertical tab, so it is reported like any other control character and the
+    record keeps its length). Otherwise the bytes are returned unchanged.
+    """
+    lf = data.count(b"\n")
+    cr = data.count(b"\r")
+    if cr == 0 or cr - data.count(b"\r\n") <= lf - data.count(b"\r\n"):
+        return data
+    buf = np.frombuffer(data, dtype=np.uint8).copy()
+    is_cr = buf == _CR
+    is_lf = buf == _NEWLINE
+    after_cr = np.zeros(len(buf), dtype=bool)
+    after_cr[1:] = is_cr[:-1]
+    before_lf = np.zeros(len(buf), dtype=bool)
+    before_lf[:-1] = is_lf[1:]
+    buf[is_lf & ~after_cr] = _VERTICAL_TAB
+    buf[is_cr & ~before_lf] = _NEWLINE
+    return buf.tobytes()
+
+
 def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
+    data, converted = decode_export(data)
+    data = line_breaks_by_majority(data)
     buf = np.frombuffer(data, dtype=np.uint8)
     # Non-ASCII and control bytes: mark them, then write a placeholder in a copy of the
     # buffer so every field slice is valid one-byte-per-character text. A carriage return
@@ -131,7 +190,7 @@ def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
         unplaced = pd.DataFrame(
             {"reason": pd.array(reasons, dtype="str")}, index=pd.Index(unplaced_rid, name="rid")
         )
-    return Submission(
+    sub = Submission(
         source=source,
         format="flat",
         records=records,
@@ -139,6 +198,36 @@ def read_flat_bytes(data: bytes, source: str = "<bytes>") -> Submission:
         unplaced=unplaced,
         blank_lines=int(blank.sum()),
     )
+    if converted:
+        sub.extra["converted_from"] = converted
+    return set_aside_truncated_record(sub, data)
+
+
+def set_aside_truncated_record(sub: Submission, data: bytes) -> Submission:
+    """When the file ends inside its last record, move that record to ``unplaced``.
+
+    A file cut off while it was written or copied ends without a line break, in a record
+    shorter than the segment length it declares. Checked field by field, that record would
+    give a screen of errors that are only the cut; it is set aside instead, its rid kept in
+    ``extra["truncated_rid"]`` for the IO07 finding that says so once.
+    """
+    records = sub.records
+    if not len(records) or data.endswith((b"\n", b"\r")) or not data.strip(b" "):
+        return sub
+    last = records.index[-1]
+    declared = records.at[last, "length_declared"]
+    if pd.isna(declared) or records.at[last, "length_actual"] >= declared:
+        return sub
+    level = int(records.at[last, "level"]) if str(records.at[last, "level"]).isdigit() else None
+    if level in sub.frames and last in sub.frames[level].index:
+        sub.frames[level] = sub.frames[level].drop(index=last)
+    elif last in sub.unplaced.index:
+        sub.unplaced = sub.unplaced.drop(index=last)
+    note = pd.DataFrame({"reason": pd.array([f"the file ends inside record {last + 1}: it looks truncated"],
+                                            dtype="str")}, index=pd.Index([last], name="rid"))
+    sub.unplaced = pd.concat([sub.unplaced, note])
+    sub.extra["truncated_rid"] = int(last)
+    return sub
 
 
 def _slice_level(texts: pa.Array, picked: np.ndarray, level: int) -> pd.DataFrame:

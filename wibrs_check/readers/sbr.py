@@ -44,8 +44,10 @@ FORMAT = "sbr"
 LEVEL = "S"  # pseudo segment level of every SBR row in ``records``
 UNIT_SBR = "S"  # kind of submission unit: one agency-month summary return
 
-# Where a row's values sit when their column is absent from the header: typed missing.
-_WHOLE = r"[+-]?\d+"
+# A count the typed view can hold: a whole number of at most 18 significant digits, so it
+# always fits a 64-bit integer (2**63 has 19 digits). Longer numbers stay missing in the
+# typed view and SBR01 reports them with their line and column.
+_WHOLE = r"-?\d{1,18}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,6 +158,18 @@ def _physical_lines(text: str) -> list[str]:
     return parts
 
 
+_CONTROL = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
+
+
+def without_control_characters(lines: pa.Array) -> pa.Array:
+    """``lines`` with control characters (escape sequences included) replaced by '?', as the
+    flat and XML readers show them, so no value can act on a terminal or a report; the
+    records are still marked non-ASCII (IO05) from the text as sent."""
+    if not len(lines) or not pc.any(pc.match_substring_regex(lines, _CONTROL)).as_py():
+        return lines
+    return pc.replace_substring_regex(lines, _CONTROL, "?")
+
+
 def _split_rows(texts: pa.Array) -> tuple[pa.ListArray, np.ndarray]:
     """Every row as a list of trimmed fields, and the reason a row could not be split ('' = fine).
 
@@ -238,7 +252,9 @@ def _header(first: str) -> tuple[list[str], pd.DataFrame]:
 def read_sbr_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     text = _decode(data)
     physical = [line.rstrip("\r") for line in _physical_lines(text)]
-    all_lines = pa.array(physical, type=pa.string())
+    sent_lines = pa.array(physical, type=pa.string())
+    all_lines = without_control_characters(sent_lines)
+    physical = all_lines.to_pylist() if sent_lines is not all_lines else physical
     # A line is blank when it holds nothing but blanks and commas (spreadsheets write ",,,,").
     content = pc.replace_substring_regex(all_lines, r"[\s,]+", "")
     blank = np.asarray(pc.equal(pc.utf8_length(content), 0).to_numpy(zero_copy_only=False), dtype=bool)
@@ -283,7 +299,8 @@ def read_sbr_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     unit[~readable] = np.arange(next_unit, next_unit + int((~readable).sum()))
 
     lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64) if n else np.array([], dtype=np.int64)
-    non_ascii = (np.asarray(pc.match_substring_regex(texts, r"[^\t\x20-\x7e]").to_numpy(zero_copy_only=False), dtype=bool)
+    sent = sent_lines.take(pa.array(data_idx, type=pa.int64()))
+    non_ascii = (np.asarray(pc.match_substring_regex(sent, r"[^\t\x20-\x7e]").to_numpy(zero_copy_only=False), dtype=bool)
                  if n else np.array([], dtype=bool))
     records = pd.DataFrame(
         {
@@ -322,6 +339,19 @@ def read_sbr_bytes(data: bytes, source: str = "<bytes>") -> Submission:
     )
 
 
+def whole_numbers(cells: pd.Series) -> pd.Series:
+    """``Int64`` of each cell that is a whole number of at most 18 significant digits
+    (an optional sign, leading zeros allowed); missing for anything else.
+
+    The text is parsed straight to 64-bit integers (never through floats, which lose digits
+    past 2**53 and made counts of 2**63 or more raise).
+    """
+    text = cells.str.replace(r"^\+", "", regex=True).str.replace(r"^(-?)0+(?=\d)", r"\1", regex=True)
+    fits = text.str.fullmatch(_WHOLE).fillna(False).astype(bool).to_numpy()
+    parsed = pc.cast(pa.array(np.where(fits, text.to_numpy(dtype=object), None), type=pa.string()), pa.int64())
+    return pd.Series(parsed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=cells.index)
+
+
 def _typed(text: pd.DataFrame, header: pd.DataFrame) -> pd.DataFrame:
     """Counts, year and month as Int64 (missing where not a whole number), codes in catalogue spelling.
 
@@ -348,7 +378,5 @@ def _typed(text: pd.DataFrame, header: pd.DataFrame) -> pd.DataFrame:
             out[column] = pd.array([pd.NA] * len(text), dtype="Int64")
             continue
         cell = text[column]
-        whole = cell.str.fullmatch(_WHOLE).fillna(False).astype(bool)
-        values = pd.to_numeric(cell.where(whole), errors="coerce").astype("Int64")
-        out[column] = values.mask(cell == "", 0)
+        out[column] = whole_numbers(cell).mask(cell == "", 0)
     return out

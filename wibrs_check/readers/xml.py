@@ -365,8 +365,9 @@ class _Problem:
 class _Report:
     """Maps one nibrs:Report element to segments (flat-file records) and problems."""
 
-    def __init__(self, report):
+    def __init__(self, report, tally: "_Tally | None" = None):
         self.report = report
+        self.tally = tally
         self.line = report.sourceline or 0
         self.segments: list[_Segment] = []
         self.problems: list[_Problem] = []
@@ -381,6 +382,8 @@ class _Report:
     # -- problems and values --------------------------------------------------------
 
     def problem(self, el, code, column="", value="", detail="", segment=None, owner=None):
+        if self.tally is not None and not self.tally.admit(code, str(value)):
+            return  # counted only: the file already shows enough examples of this problem
         line = el.sourceline if el is not None and hasattr(el, "sourceline") else self.line
         self.problems.append(_Problem(line, code, column, value, detail, segment, owner))
 
@@ -978,6 +981,14 @@ def _scan_prolog(head: bytes) -> _Prolog:
     return _Prolog(repaired, moved_declaration_line=head.count(b"\n", 0, start) + 1)
 
 
+def has_doctype(tree) -> bool:
+    """True when a parsed document carries a document type declaration or any DTD content."""
+    tree = tree.getroottree() if hasattr(tree, "getroottree") else tree
+    info = tree.docinfo
+    return bool(info.doctype or info.internalDTD is not None or info.externalDTD is not None
+                or info.public_id or info.system_url)
+
+
 def safe_parser_options() -> dict:
     """Parser settings for untrusted XML: no DTD, no entity expansion, no network, no huge trees."""
     return dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -988,10 +999,75 @@ def safe_parser_options() -> dict:
 # The reader
 
 
+# Problems that can repeat without bound (one per ignored element): per file, each kind (code
+# and element name) is kept as one finding with its count and the lines of its first
+# examples, and only so many kinds are listed; the rest are counted in one more finding.
+# 300,000 unknown elements therefore cost a few counters, not 300,000 findings.
+_WARNING_ONLY = frozenset({EXTENSION_ELEMENT, UNMAPPED_ELEMENT, VERSION_TEXT})
+AGGREGATED_CODES = frozenset({EXTENSION_ELEMENT, UNMAPPED_ELEMENT})
+EXAMPLES_PER_KIND = 5
+KINDS_PER_CODE = 100
+
+
+class _Tally:
+    """Counts repeated reader problems of a file and says which ones to keep as examples."""
+
+    def __init__(self):
+        self.counts: dict[tuple[str, str], int] = {}
+        self.kinds: dict[str, int] = {}
+        self.overflow: dict[str, int] = {}
+
+    def admit(self, code: str, value: str) -> bool:
+        """Count one problem; True when it is to be kept as an example."""
+        if code not in AGGREGATED_CODES:
+            return True
+        key = (code, value)
+        seen = self.counts.get(key)
+        if seen is None:
+            if self.kinds.get(code, 0) >= KINDS_PER_CODE:
+                self.overflow[code] = self.overflow.get(code, 0) + 1
+                return False
+            self.kinds[code] = self.kinds.get(code, 0) + 1
+            seen = 0
+        self.counts[key] = seen + 1
+        return seen < EXAMPLES_PER_KIND
+
+    def fold(self, rows: list[tuple]) -> list[tuple]:
+        """One row per kind of the aggregated codes (the first, with the count and example
+        lines added), the other rows unchanged, and one row per code whose kinds overflowed."""
+        out: list[tuple] = []
+        first: dict[tuple[str, str], int] = {}
+        lines: dict[tuple[str, str], list] = {}
+        for row in rows:
+            key = (row[2], str(row[4]))
+            if row[2] not in AGGREGATED_CODES:
+                out.append(row)
+                continue
+            lines.setdefault(key, []).append(row[1])
+            if key not in first:
+                first[key] = len(out)
+                out.append(row)
+        for key, at in first.items():
+            count = self.counts.get(key, 1)
+            if count > 1:
+                rid, line, code, column, value, detail = out[at]
+                shown = ", ".join(str(x) for x in lines[key] if x is not None)
+                detail = (f"{detail} ({count:,} times in this file"
+                          + (f"; first at lines {shown}" if shown else "") + ")")
+                out[at] = (rid, line, code, column, value, detail)
+        for code, count in self.overflow.items():
+            out.append((-1, None, code, "", "(other elements)",
+                        f"{count:,} more elements with {KINDS_PER_CODE:,}+ other names were ignored "
+                        "as well; they are counted here, not listed"))
+        return out
+
+
 class _Collector:
     """Accumulates records, level rows, unplaced records and problems across reports."""
 
     def __init__(self):
+        self.tally = _Tally()
+        self.nonblank = False  # the file holds more than blanks (set by the reader)
         self.records: list[tuple] = []
         self.rows: dict[int, tuple[list[int], list[tuple]]] = {level: ([], []) for level in spec.LEVELS}
         self.unplaced: list[tuple[int, str]] = []
@@ -1000,7 +1076,8 @@ class _Collector:
         self.old_namespaces: dict[str, int] = {}
 
     def file_problem(self, line, code, value="", detail="", column=""):
-        self.problems.append((-1, line, code, column, value, detail))
+        if self.tally.admit(code, str(value)):
+            self.problems.append((-1, line, code, column, value, detail))
 
     def add_report(self, mapped: _Report) -> None:
         first_rid = len(self.records)
@@ -1110,7 +1187,14 @@ class _Collector:
             self.file_problem(line, UNSUPPORTED_VERSION, ns,
                               f"namespace {ns} is not the one of the NIBRS 2019.1 exchange; elements were read "
                               "by name as if they were 2019.1, but the FBI will not accept this version")
-        problems = problems_frame(self.problems)
+        # No record, and only warnings to show for it (an empty nibrs:Submission has no problem
+        # at all and gets IO06 instead): the file must not pass as checked.
+        said = {p[2] for p in self.problems}
+        if not n and self.nonblank and said and said <= _WARNING_ONLY:
+            self.file_problem(None, REPORT_NOT_MAPPED, "",
+                              "no NIBRS report was read from this file (no nibrs:Report element in a NIBRS "
+                              "namespace), so nothing in it was checked")
+        problems = problems_frame(self.tally.fold(self.problems))
         if len(problems):
             extra["reader_problems"] = problems
         return Submission(source=source, format="xml", records=records, frames=frames, unplaced=unplaced, extra=extra)
@@ -1133,6 +1217,7 @@ def problems_frame(rows: Iterable[tuple] = ()) -> pd.DataFrame:
 def _read_stream(stream: BinaryIO, source: str) -> Submission:
     out = _Collector()
     head = stream.read(_HEAD_BYTES) or b""
+    out.nonblank = bool(head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"))
     prolog = _scan_prolog(head)
     if prolog.doctype_line is not None:
         out.file_problem(prolog.doctype_line, DOCTYPE_REFUSED, "DOCTYPE",
@@ -1156,7 +1241,7 @@ def _read_stream(stream: BinaryIO, source: str) -> Submission:
             if state["first"]:
                 state["first"] = False
                 state["root"] = el.getroottree().getroot()
-                if el.getroottree().docinfo.doctype:  # a DOCTYPE beyond the scanned head
+                if has_doctype(el):  # a DOCTYPE beyond the scanned head, or in BOM-less UTF-16
                     out.file_problem(None, DOCTYPE_REFUSED, "DOCTYPE",
                                      "the file carries a document type declaration (DTD) after a very long "
                                      "prolog; it was not loaded, no entity was expanded, and the file was not read")
@@ -1173,7 +1258,12 @@ def _read_stream(stream: BinaryIO, source: str) -> Submission:
         if not state["stop"]:
             root = parser.close()
             drain()
-            _check_root(root, out)
+            if state["first"] and has_doctype(root):  # no report came, so drain() never looked
+                out.file_problem(None, DOCTYPE_REFUSED, "DOCTYPE",
+                                 "the file carries a document type declaration (DTD); it was not loaded, "
+                                 "no entity was expanded, and the file was not read")
+            else:
+                _check_root(root, out)
     except etree.XMLSyntaxError as exc:
         drain()  # reports completed before the error are kept
         line = exc.lineno if exc.lineno else None
@@ -1190,15 +1280,18 @@ def _read_stream(stream: BinaryIO, source: str) -> Submission:
 def _take(el, out: _Collector, state: dict) -> None:
     """Map one finished Report (or read the message metadata), then free it."""
     ns = _split(el.tag)[0]
-    if ns and ns not in SUPPORTED_NAMESPACES and not _FAMILY.match(ns):
-        return  # an extension element that happens to be called Report: its report reports it
+    foreign = bool(ns) and ns not in SUPPORTED_NAMESPACES and not _FAMILY.match(ns)
+    if foreign and (_local(el) != "Report" or _inside_report(el)):
+        return  # an extension element inside a report (its report reports it), or foreign metadata
     parent = el.getparent()
     if _local(el) == "MessageMetadata":
         if not state["version_checked"]:
             state["version_checked"] = True
             _check_version(el, out)
+    elif foreign:
+        out.add_report(_foreign_report(el, ns, out.tally))
     else:
-        mapped = _Report(el)
+        mapped = _Report(el, out.tally)
         try:
             mapped.map()
         except Exception as exc:  # noqa: BLE001 - a mapping bug must not lose the rest of the file
@@ -1214,6 +1307,26 @@ def _take(el, out: _Collector, state: dict) -> None:
 
 # What MessageImplementationVersion may say for this IEPD: its namespace year, or its full name.
 ACCEPTED_VERSIONS = frozenset({"2019", "2019.1"})
+
+
+def _inside_report(el) -> bool:
+    """True when ``el`` sits inside a report element of the NIBRS family."""
+    parent = el.getparent()
+    while parent is not None:
+        ns, name = _split(parent.tag) if isinstance(parent.tag, str) else ("", "")
+        if name == "Report" and (ns in SUPPORTED_NAMESPACES or _FAMILY.match(ns)):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _foreign_report(el, ns: str, tally: _Tally) -> _Report:
+    """A report element whose namespace is outside the NIBRS family: listed as unplaced with
+    the reason (one record, error XML12), so it can never disappear from the accounting."""
+    mapped = _Report(el, tally)
+    mapped.unplaced_reason = (f"report element in namespace {ns}, which is not a NIBRS namespace "
+                              "(check the xmlns declaration of its prefix); it was not read")
+    return mapped
 
 
 def _check_version(metadata, out: _Collector) -> None:
@@ -1337,7 +1450,7 @@ def validate_against_xsd(path: str | Path, xsd_dir: str | Path) -> pd.DataFrame:
                                 f"the schema could not be loaded ({exc}); imports are read only from files under "
                                 f"{xsd_dir}, never from the network. The file was not validated")])
     try:
-        data = Path(path).read_bytes()
+        data = path if isinstance(path, (bytes, bytearray)) else Path(path).read_bytes()
     except OSError:
         return problems_frame()
     prolog = _scan_prolog(data[:_HEAD_BYTES])
@@ -1348,7 +1461,14 @@ def validate_against_xsd(path: str | Path, xsd_dir: str | Path) -> pd.DataFrame:
         doc = etree.parse(io.BytesIO(data), etree.XMLParser(**safe_parser_options()))
     except etree.XMLSyntaxError:
         return problems_frame()
-    if schema.validate(doc):
+    if has_doctype(doc):
+        return problems_frame()  # wherever it was (after a long comment, in UTF-16): the reader refuses it
+    try:
+        valid = schema.validate(doc)
+    except etree.Error as exc:  # libxml2 gives up on some documents ("Internal error"): a finding, not a crash
+        return problems_frame([(-1, None, XSD_VIOLATION, "", "",
+                                f"the schema validation could not be completed ({exc}); the file was not validated")])
+    if valid:
         return problems_frame()
     rows = []
     for error in schema.error_log:

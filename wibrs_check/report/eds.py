@@ -23,14 +23,26 @@ from .. import spec
 from ..spec import EDS_TRAILER_ORI
 
 
+# The EDS is fixed-width ASCII: one character per byte. A value sent by an agency (an SBR
+# cell, an XML element name in a message) may hold any character, so every value is made
+# printable ASCII before it is cut to its width; '?' stands for each character that is not,
+# as the flat-file reader shows them.
+_NOT_PRINTABLE_ASCII = r"[^\x20-\x7e]"
+
+
+def ascii_only(values: pd.Series) -> pd.Series:
+    """Text of ``values`` with every character outside printable ASCII replaced by '?'."""
+    return values.fillna("").astype(str).str.replace(_NOT_PRINTABLE_ASCII, "?", regex=True)
+
+
 def _fit(value: str, width: int, right: bool = False) -> str:
     value = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    value = value[:width]
+    value = "".join(c if " " <= c <= "~" else "?" for c in value)[:width]
     return value.rjust(width) if right else value.ljust(width)
 
 
 def _col(values: pd.Series, width: int) -> pd.Series:
-    return values.fillna("").astype(str).str.slice(0, width).str.ljust(width)
+    return ascii_only(values).str.slice(0, width).str.ljust(width)
 
 
 @cache

@@ -17,7 +17,9 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def render_csv(report: Report) -> str:
-    return report.findings[list(COLUMNS)].to_csv(index=False, lineterminator="\n")
+    from .spreadsheet import neutralise_formulas  # agency values must not run as spreadsheet formulas
+
+    return neutralise_formulas(report.findings[list(COLUMNS)]).to_csv(index=False, lineterminator="\n")
 
 
 def render_json(report: Report) -> str:

@@ -33,6 +33,7 @@ def record_shorter_than_declared(sub, ctx):
         return None
     r = sub.records
     short = (r["length_actual"] < r["length_declared"]).fillna(False) & _valid_length(r)
+    short &= r.index != sub.extra.get("truncated_rid", -1)  # a cut-off last record is IO07 alone
     return pd.DataFrame({"detail": "declared " + r.loc[short, "length_declared"].astype(str)
                          + ", found " + r.loc[short, "length_actual"].astype(str)}, index=r.index[short]).assign(column="seg_length")
 
@@ -82,3 +83,34 @@ def file_has_no_records(sub, ctx):
     if len(sub.records) or sub.extra.get("reader_problems") is not None:
         return None
     return pd.Index(np.array([-1], dtype=np.int64))
+
+
+@rule("IO07", column="seg_length")
+def file_ends_inside_a_record(sub, ctx):
+    """The file ends in the middle of its last record: it looks truncated.
+
+    The last record is shorter than the segment length it declares and no line break ends
+    it, which is what a file cut off during writing or copying looks like. That record was
+    set aside unchecked (its other fields would only show the cut). Send the whole file again.
+    """
+    rid = sub.extra.get("truncated_rid")
+    if rid is None:
+        return None
+    r = sub.records
+    detail = (f"the file ends inside record {rid + 1}: it looks truncated (declared length "
+              f"{r.at[rid, 'length_declared']}, found {r.at[rid, 'length_actual']})")
+    return pd.DataFrame({"detail": [detail], "column": ["seg_length"]}, index=pd.Index([rid], name="rid"))
+
+
+@rule("IO08")
+def file_converted_to_ascii(sub, ctx):
+    """The file was written as UTF-16 text, or starts with a UTF-8 byte-order mark.
+
+    wibrs-check converted it to plain text and checked it, but a NIBRS flat file must be
+    plain ASCII and the FBI may refuse this one. Have your records system export ASCII.
+    """
+    converted = sub.extra.get("converted_from")
+    if not converted:
+        return None
+    return pd.DataFrame({"detail": [f"the file was written as {converted}; it was converted to be checked"]},
+                        index=pd.Index(np.array([-1], dtype=np.int64), name="rid"))

@@ -96,7 +96,10 @@ def count_not_a_whole_number(sub, ctx):
         if not _present(sub, column):
             continue
         bad = typed[column].isna() & (text[column] != "")
-        pieces.append(_hits(typed.index[bad.to_numpy()], column, text.loc[bad, column], f"column {column}"))
+        too_long = text.loc[bad, column].str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
+        detail = np.where(too_long, f"column {column}: more than 18 digits, too large to be a count",
+                          f"column {column}")
+        pieces.append(_hits(typed.index[bad.to_numpy()], column, text.loc[bad, column], detail))
     return _join(pieces)
 
 
@@ -468,10 +471,23 @@ def header_column_not_known(sub, ctx):
     odd = header[header["status"].isin(["unknown", "repeated"])]
     if not len(odd):
         return None
-    detail = np.where(odd["status"] == "repeated", "column given twice", "not a column of the SBR layout")
-    hits = _hits(np.full(len(odd), -1), "", odd["header"].to_numpy(), detail)
-    hits["column"] = odd["header"].to_numpy()
-    return hits
+    # A header of thousands of odd columns gives one finding per status, with the count and
+    # the first names, not one finding per column.
+    pieces = []
+    for status, group in odd.groupby("status", sort=False):
+        what = "column given twice" if status == "repeated" else "not a column of the SBR layout"
+        if len(group) <= _HEADER_EXAMPLES:
+            hits = _hits(np.full(len(group), -1), "", group["header"].to_numpy(), what)
+            hits["column"] = group["header"].to_numpy()
+        else:
+            first = ", ".join(group["header"].head(_HEADER_EXAMPLES))
+            hits = _hits([-1], group["header"].iloc[0], first + ", ...",
+                         f"{len(group):,} header columns: {what} (first: {first})")
+        pieces.append(hits)
+    return _join(pieces)
+
+
+_HEADER_EXAMPLES = 5
 
 
 # ---------------------------------------------------------------------------------------

@@ -38,9 +38,10 @@ def unknown_segment_level(sub, ctx):
     """Position 5 must hold a segment level 0 through 7. A record with any other value cannot
     be read as any segment, so wibrs-check lists it here and checks nothing else in it.
     Check the record's layout: usually a line was split or two records were joined.
-    (XML reports that cannot be placed are reported under the XML codes instead.)
+    (XML reports that cannot be placed are reported under the XML codes instead, and a
+    last record cut off by the end of the file under IO07.)
     """
-    return sub.unplaced.index
+    return sub.unplaced.index[sub.unplaced.index != sub.extra.get("truncated_rid", -1)]
 
 
 @rule("055")
