@@ -107,25 +107,45 @@ def test_edits_whose_agency_column_is_missing_are_reported_not_checked(tmp_path)
     assert "173" not in set(result.findings["code"])
 
 
-def test_check_lists_master_file_agencies_that_sent_nothing_for_the_month(tmp_path):
+def test_master_file_agencies_that_sent_nothing_for_the_month(tmp_path):
+    import datetime as dt
+
+    from wibrs_check.context import Context
     from wibrs_check.generator.inject import build_month, write_month
+    from wibrs_check.runner import Options, build_report
 
     month = build_month(oris=("WI0130100",), incidents_per_agency=2, codes=())
     path = write_month(month, tmp_path / "month")[0]
     agencies = FIXTURES / "agencies_small.csv"
-    runner = CliRunner()
-
-    out = runner.invoke(main, ["check", str(path), "--agencies", str(agencies), "--format", "json"])
-    import json
-
-    silent = json.loads(out.output)["nothing_sent"]
+    ctx = Context(agencies=load_agencies(agencies), today=dt.date(2026, 8, 15))
+    silent = build_report([path], ctx, Options()).nothing_sent
     # Madison sent the file. Not expected to report: the inactive (before the month),
     # historical and deleted agencies, and the one covered by another ORI.
-    assert sorted(r["ori"] for r in silent) == ["MNFBI0000", "WI0130200", "WI0560000"]
-    assert {r["month"] for r in silent} == {"2026-07"}
+    assert sorted(silent["ori"]) == ["MNFBI0000", "WI0130200", "WI0560000"]
+    assert set(silent["month"]) == {"2026-07"}
 
-    text = runner.invoke(main, ["check", str(path), "--agencies", str(agencies)]).output
-    assert "sent nothing for 2026-07" in text and "WI0130200  Middleton Police Department" in text
 
-    plain = runner.invoke(main, ["check", str(path), "--format", "json"]).output
+def test_check_of_one_agency_lists_only_that_agencys_missing_months(tmp_path):
+    """A clerk checking Madison's file is not shown the other agencies of the state's list;
+    Madison's own missing month (July, between its June and August records) is shown."""
+    import json
+
+    from wibrs_check.generator.records import format_record
+
+    zero = [format_record(0, {"incident": "0" * 12, "zero_month": m, "zero_year": "2026", "sub_month": m})
+            for m in ("06", "08")]
+    path = tmp_path / "WI0130100.txt"
+    path.write_text("\n".join(zero) + "\n")
+    agencies = FIXTURES / "agencies_small.csv"
+    runner = CliRunner()
+
+    out = runner.invoke(main, ["check", str(path), "--agencies", str(agencies), "--format", "json", "--select", "IO"])
+    silent = json.loads(out.stdout)["nothing_sent"]
+    assert [(r["ori"], r["month"]) for r in silent] == [("WI0130100", "2026-07")]
+
+    text = runner.invoke(main, ["check", str(path), "--agencies", str(agencies), "--select", "IO"]).stdout
+    assert "sent nothing for 2026-07: 1 agency" in text and "WI0130200" not in text
+
+    plain = runner.invoke(main, ["check", str(path), "--format", "json", "--select", "IO"]).stdout
     assert json.loads(plain)["nothing_sent"] == []
+

@@ -2,7 +2,7 @@ import json
 
 import pandas as pd
 
-from wibrs_check import engine
+from wibrs_check import engine, spec
 from wibrs_check.context import Context
 from wibrs_check.report import eds
 from wibrs_check.runner import Options, build_report
@@ -69,10 +69,24 @@ def test_json_and_csv_have_documented_columns(tmp_path):
     assert csv_text.splitlines()[0].split(",")[:3] == ["file", "record", "line"]
 
 
+def test_fix_column_is_added_at_the_end_of_csv_and_json(tmp_path):
+    from wibrs_check.findings import COLUMN_DOCS, COLUMNS
+
+    report = _report(tmp_path, ["0088" "1I072026    WI013010026 000001   20260701 10X" + " " * 40])
+    header = machine.render_csv(report).splitlines()[0].split(",")
+    assert header == list(COLUMNS) + ["fix"]  # the stable columns first, unchanged
+    doc = json.loads(machine.render_json(report))
+    assert list(doc["findings"][0]) == list(COLUMNS) + ["fix"] and "fix" in COLUMN_DOCS
+    catalog = spec.edit_catalog()
+    for row in doc["findings"]:
+        assert row["fix"] == catalog.loc[row["code"], "description"]
+
+
 def test_text_report_marks_the_field(tmp_path):
     report = _report(tmp_path, ["0088" "1I072026    WI013010026 000001   20260701 10X" + " " * 40])
     rendered = text.render(report)
-    assert "By agency:" in rendered and "How to fix:" in rendered
+    assert "By agency" in rendered and "What to do: " in rendered
+    assert rendered.index("Findings") < rendered.index("By agency") < rendered.index("Not checked")
     marked = [line for line in rendered.splitlines() if line.strip().startswith("^")]
     assert marked, rendered
 

@@ -252,3 +252,28 @@ def sent_nothing(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataF
     sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
     months = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
     return non_submitters(sent, agencies, months)[columns].reset_index(drop=True)
+
+
+
+def senders_missing_months(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """(ori, name, month) of the master-file agencies that sent something in the checked
+    files, for each month from the first to the last the files carry in which they sent no
+    report.
+
+    ``check`` on one agency's file is about that agency: its missing months are news to the
+    clerk; the hundreds of other agencies of the state's master file are not (``batch``
+    lists those, with :func:`sent_nothing`).
+    """
+    from .gaps import UNKNOWN_MONTH, month_label, non_submitters
+
+    columns = ["ori", "name", "month"]
+    if agencies is None or not len(units):
+        return pd.DataFrame(columns=columns)
+    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
+    sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
+    carried = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
+    if not carried:
+        return pd.DataFrame(columns=columns)
+    months = [str(p) for p in pd.period_range(carried[0], carried[-1], freq="M")]
+    mine = agencies[agencies["ori"].isin(set(sent["ori"]))]
+    return non_submitters(sent, mine, months)[columns].reset_index(drop=True)

@@ -296,6 +296,22 @@ def _check_one(path: str) -> tuple[FilePart, dict]:
 # Progress
 
 
+# Files that must be done before the time left is estimated: the first files finish in a
+# burst after the workers' start-up, so an estimate from them swings wildly.
+ETA_SETTLE_FILES = 5
+
+
+def eta_seconds(done: int, total: int, first_done_at: float | None, now: float) -> float | None:
+    """Seconds left, from the pace since the first file finished (the workers' start-up is not
+    part of the pace); None until ETA_SETTLE_FILES (or all) files are done."""
+    if done >= total:
+        return 0.0
+    if first_done_at is None or done < min(ETA_SETTLE_FILES, total) or now <= first_done_at:
+        return None
+    per_file = (now - first_done_at) / (done - 1)
+    return per_file * (total - done)
+
+
 class Progress:
     """Files done, records per second and ETA on stderr: a rich bar on a terminal, lines otherwise."""
 
@@ -305,6 +321,7 @@ class Progress:
         self.done = 0
         self.records = 0
         self.start = time.perf_counter()
+        self.first_done_at: float | None = None
         self.last_line = 0.0
         self.bar = None
         interactive = getattr(self.stream, "isatty", lambda: False)()
@@ -313,41 +330,46 @@ class Progress:
         if self.rich:
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+                                       TimeElapsedColumn)
 
             self.bar = Bar(
                 TextColumn("[bold]checking"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-                TextColumn("{task.fields[rate]} records/s"), TimeElapsedColumn(), TextColumn("ETA"),
-                TimeRemainingColumn(), console=Console(file=self.stream), transient=False,
+                TextColumn("{task.fields[rate]} records/s"), TimeElapsedColumn(), TextColumn("{task.fields[eta]}"),
+                console=Console(file=self.stream), transient=False,
             )
             self.bar.start()
-            self.task = self.bar.add_task("check", total=total, rate="0")
+            self.task = self.bar.add_task("check", total=total, rate="0", eta="time left: estimating")
 
     def rate(self) -> float:
         elapsed = time.perf_counter() - self.start
         return self.records / elapsed if elapsed > 0 else 0.0
 
+    def time_left(self, now: float) -> str:
+        eta = eta_seconds(self.done, self.total, self.first_done_at, now)
+        return "time left: estimating" if eta is None else f"about {_clock(eta)} left"
+
     def advance(self, part: FilePart) -> None:
         self.done += 1
+        now = time.perf_counter()
+        if self.first_done_at is None:
+            self.first_done_at = now
         if part.file:
             self.records += int(part.file.get("records_read", 0))
         if not self.enabled:
             return
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, rate=f"{self.rate():,.0f}")
+            self.bar.update(self.task, advance=1, rate=f"{self.rate():,.0f}", eta=self.time_left(now))
             if part.fatal:
                 self.bar.console.print(f"[red]unreadable[/red] {part.fatal['path']}: {part.fatal['message']}")
             return
         if part.fatal:
             print(f"wibrs-check: unreadable {part.fatal['path']}: {part.fatal['message']}", file=self.stream)
-        now = time.perf_counter()
         step = max(1, self.total // 20)
         if self.done == self.total or self.done % step == 0 or now - self.last_line > 10:
             self.last_line = now
             elapsed = now - self.start
-            eta = elapsed / self.done * (self.total - self.done) if self.done else 0
             print(f"checked {self.done}/{self.total} files, {self.records:,} records "
-                  f"({self.rate():,.0f} records/s), {_clock(elapsed)} elapsed, about {_clock(eta)} left",
+                  f"({self.rate():,.0f} records/s), {_clock(elapsed)} elapsed, {self.time_left(now)}",
                   file=self.stream, flush=True)
 
     def close(self) -> None:

@@ -85,12 +85,78 @@ def main() -> None:
     """Check WIBRS / NIBRS crime-data submissions before the state or the FBI rejects them."""
 
 
+def _render_html(report) -> str:
+    from .report import html
+
+    return html.render_check(report)
+
+
+def _render_eds(report) -> str:
+    return eds.render(report.findings, report.processed_on)
+
+
+def _render_xlsx(report) -> bytes:
+    from .report import xlsx
+
+    return xlsx.render(report)
+
+
+FORMATS["html"] = _render_html
+FORMATS["eds"] = _render_eds
+FORMATS["xlsx"] = _render_xlsx
+
+# The file name each format gets in an output folder (several formats, or -o DIR), and the
+# format an output file's extension stands for when --format is not given.
+OUTPUT_NAMES = {"text": "findings.txt", "json": "findings.json", "csv": "findings.csv", "eds": "findings.eds",
+                "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
+                "html": "report.html"}
+EXTENSION_FORMATS = {".txt": "text", ".text": "text", ".json": "json", ".csv": "csv", ".eds": "eds",
+                     ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html",
+                     ".xlsx": "xlsx"}
+
+
+def output_formats(fmt: str | None, output: Path | None) -> tuple[str, ...]:
+    """The formats to write: --format (comma-separated), else the output file's extension,
+    else text. An unknown name is a usage error naming the ones there are."""
+    if fmt:
+        chosen = tuple(dict.fromkeys(_codes((fmt,))))
+        bad = [f for f in chosen if f not in FORMATS]
+        if bad:
+            raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}",
+                                     param_hint="--format")
+        return chosen or ("text",)
+    if output is not None and not output.is_dir():
+        suffixes = "".join(output.suffixes[-2:]).lower()
+        for suffix in (suffixes, output.suffix.lower()):
+            if suffix in EXTENSION_FORMATS and EXTENSION_FORMATS[suffix] in FORMATS:
+                return (EXTENSION_FORMATS[suffix],)
+    return ("text",)
+
+
+def _write(path: Path, fmt: str, report) -> list[Path]:
+    """Write ``report`` as ``fmt`` to ``path`` (the EDS with its companion warning set)."""
+    rendered = FORMATS[fmt](report)
+    if isinstance(rendered, bytes):
+        path.write_bytes(rendered)
+    else:
+        path.write_text(rendered, encoding="ascii" if fmt == "eds" else "utf-8", newline="")
+    if fmt != "eds":
+        return [path]
+    warn_path = path.with_name(path.name + ".warnings.eds")
+    warn_path.write_text(eds.render(report.findings, report.processed_on, warning_set=True), encoding="ascii",
+                         newline="")
+    return [path, warn_path]
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "eds", "sarif", "junit", "github", "xlsx"]), default="text", show_default=True,
-              help="text for people; json/csv for programs; eds as the FBI writes it; sarif, junit, github for CI (docs/ci.md); "
-                   "xlsx an Excel workbook (findings and summary sheets; binary, so give --output or redirect).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of standard output.")
+@click.option("--format", "fmt", default=None, metavar="FORMAT[,FORMAT...]",
+              help="text for people (the default); html for a one-page report; json/csv for programs; eds as "
+                   "the FBI writes it; sarif, junit, github for CI (docs/ci.md); xlsx an Excel workbook. Without it, -o FILE picks the "
+                   "format from its extension (.csv, .json, .eds, .html, .sarif, .xml, .txt, .xlsx). Several, "
+                   "comma-separated, need -o DIR.")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write the report here instead of standard output; a folder for several formats.")
 @click.option("--select", multiple=True, help="Only these codes or code prefixes (comma-separated, e.g. 4,IO02).")
 @click.option("--ignore", multiple=True, help="Skip these codes or code prefixes.")
 @click.option("--agencies", type=click.Path(exists=True, dir_okay=False), help="Agency master file (CSV).")
@@ -112,9 +178,13 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     """
     from .config import resolve_cli  # settings: [tool.wibrs-check] or wibrs-check.toml; options win
 
-    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+    formats = output_formats(fmt, output)
+    if "xlsx" in formats and output is None and sys.stdout.isatty():
         raise click.UsageError("--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect")
-
+    if len(formats) > 1 and output is None:
+        raise click.UsageError(f"{len(formats)} formats need a folder to write them to: add -o DIR")
+    if len(formats) > 1 and output.exists() and not output.is_dir():
+        raise click.UsageError(f"{output} is a file; several formats are written to a folder (-o DIR)")
     settings = resolve_cli(_codes(select), _codes(ignore), agencies, strict)
     select, ignore, agencies, strict = settings.select, settings.ignore, settings.agencies, settings.strict
     from .history import HistoryError
@@ -125,31 +195,28 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     except HistoryError as exc:
         raise click.UsageError(str(exc)) from None
     _refuse_folders(files)
-    if output:
-        _check_writable(output)
+    if output is not None:
+        _check_writable(output, folder=len(formats) > 1 or output.is_dir())
     ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
     report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), collect=committer)
-    if fmt == "eds":
-        rendered = eds.render(report.findings, report.processed_on)
-        if output:
-            warn_path = output.with_name(output.name + ".warnings.eds")
-            warn_path.write_text(eds.render(report.findings, report.processed_on, warning_set=True), encoding="ascii", newline="")
-    elif fmt == "xlsx":
-        from .report import xlsx
+    report.settings_file = str(settings.source) if settings.source else ""
+    if ctx.agencies is not None:  # a clerk's file: only its own agencies' missing months, not the state's
+        from .agencies import senders_missing_months
 
-        rendered = xlsx.render(report)
+        report.nothing_sent = senders_missing_months(report.units, ctx.agencies)
+    if output is not None and (len(formats) > 1 or output.is_dir()):
+        output.mkdir(parents=True, exist_ok=True)
+        written = [p for f in formats for p in _write(output / OUTPUT_NAMES[f], f, report)]
+        echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+    elif output is not None:
+        written = _write(output, formats[0], report)
+        echo(f"wrote {written[0]}", err=True)
     else:
-        rendered = FORMATS[fmt](report)
-    if isinstance(rendered, bytes) and output:
-        output.write_bytes(rendered)
-        click.echo(f"wrote {output}", err=True)
-    elif isinstance(rendered, bytes):
-        click.echo(rendered, nl=False)
-    elif output:
-        output.write_text(rendered, encoding="utf-8", newline="")
-        echo(f"wrote {output}", err=True)
-    else:
-        echo(rendered, nl=False)
+        rendered = FORMATS[formats[0]](report)
+        if isinstance(rendered, bytes):  # a workbook: only to a file or a pipe, never onto a terminal
+            click.echo(rendered, nl=False)
+        else:
+            echo(rendered, nl=False)
     for bad in report.fatal:
         echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
     for bad in report.rule_failures:

@@ -25,7 +25,9 @@ key            meaning                                                          
 ``select = ["4", "IO02"]`` is the same as ``--select 4,IO02``. Giving ``--select`` (or
 ``--ignore``) on the command line replaces the setting; ``--no-strict`` overrides
 ``strict = true``. An unknown key or a value of the wrong type is an error that names the
-file and the key.
+file and the key. So is a code or prefix in ``select`` or ``ignore`` (in the file or on the
+command line) that matches no catalogued code: a typo there would otherwise check nothing,
+or everything, and a CI gate would pass without saying so.
 """
 
 from __future__ import annotations
@@ -120,6 +122,26 @@ def split_codes(values) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
+def unknown_codes(codes) -> list[str]:
+    """The codes or prefixes of ``codes`` that match no catalogued code (matching as the
+    engine does: the code itself or a prefix of it, case as written)."""
+    from . import spec
+
+    catalog = tuple(spec.edit_catalog().index)
+    return [c for c in codes if not any(code.startswith(c) for code in catalog)]
+
+
+def check_codes(codes, where: str) -> None:
+    """Stop with a ConfigError naming every code of ``codes`` that matches nothing."""
+    unknown = unknown_codes(codes)
+    if not unknown:
+        return
+    hints = [f"{c} (did you mean {c.upper()}?)" if c.upper() != c and not unknown_codes([c.upper()]) else c
+             for c in unknown]
+    raise ConfigError(f"{where}: no catalogued code is or starts with {', '.join(hints)}; "
+                      f"'wibrs-check rules' lists the codes")
+
+
 def parse(path: Path, table: dict) -> Settings:
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
@@ -127,8 +149,10 @@ def parse(path: Path, table: dict) -> Settings:
     values: dict = {}
     if "select" in table:
         values["select"] = _codes(table["select"], path, "select")
+        check_codes(values["select"], f"{path}: 'select'")
     if "ignore" in table:
         values["ignore"] = _codes(table["ignore"], path, "ignore")
+        check_codes(values["ignore"], f"{path}: 'ignore'")
     if "agencies" in table:
         agencies = table["agencies"]
         if not isinstance(agencies, str) or not agencies.strip():
@@ -158,6 +182,8 @@ def load(start: Path | None = None) -> Settings:
 def resolve(select: tuple[str, ...] = (), ignore: tuple[str, ...] = (), agencies: str | None = None,
             strict: bool | None = None, jobs: int | None = None, settings: Settings | None = None) -> Resolved:
     """Command-line values over the settings: a value given on the command line wins."""
+    check_codes(select, "--select")
+    check_codes(ignore, "--ignore")
     s = settings if settings is not None else load()
     return Resolved(
         select=tuple(select) or s.select,
@@ -170,10 +196,16 @@ def resolve(select: tuple[str, ...] = (), ignore: tuple[str, ...] = (), agencies
 
 
 def resolve_cli(select=(), ignore=(), agencies=None, strict=None, jobs=None) -> Resolved:
-    """:func:`resolve` for click commands: a settings problem becomes a usage error (exit 2)."""
+    """:func:`resolve` for click commands: a settings problem becomes a usage error (exit 2).
+
+    The settings file in use, if any, is named on standard error, so that a file found in a
+    parent folder never changes what is checked without the user seeing it."""
     import click
 
     try:
-        return resolve(select, ignore, agencies, strict, jobs)
+        resolved = resolve(select, ignore, agencies, strict, jobs)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    if resolved.source is not None:
+        click.echo(f"wibrs-check: settings from {resolved.source}", err=True)
+    return resolved

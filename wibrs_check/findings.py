@@ -37,7 +37,12 @@ COLUMN_DOCS = {
     "value": "the value in error, exactly as sent (right-trimmed)",
     "message": "what is wrong, in plain words",
     "unit": "internal id of the submission unit (incident, arrest or zero report) the record belongs to",
+    "fix": "what to do about it, in plain words (the code's advice, or a more precise one for the value sent)",
 }
+
+# What the JSON and CSV writers output: the findings columns, then columns the writers add
+# from them (only ever at the end). COLUMN_DOCS documents every one of them.
+OUTPUT_COLUMNS = COLUMNS + ("fix",)
 
 
 def _text(**kwargs) -> pa.Column:

@@ -26,6 +26,8 @@ class Report:
     # Agencies of the master file (--agencies) that sent no report for a month the files
     # cover: ori, name, month. Empty without an agency file.
     nothing_sent: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["ori", "name", "month"]))
+    # The settings file the run read (config.py), so output says when one changed the run.
+    settings_file: str = ""
 
 
 UNIT_COLUMNS = ("file", "unit", "kind", "ori", "incident", "action", "sub_year", "sub_month", "line")

@@ -14,6 +14,7 @@ the jinja2 template ``templates/report.html.j2``. :func:`render_batch` renders a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,7 +26,6 @@ from . import Report
 
 TOP_AGENCIES = 25  # bars in the rejection-rate and trafficking charts
 TOP_CODES = 15  # bars in the top-errors chart
-CODES_PER_AGENCY = 30  # rows in an agency's breakdown
 COLORS = {"error": "#c0392b", "warning": "#d68910", "flag": "#7d3c98", "bar": "#2e86c1", "ok": "#239b56",
           "juvenile": "#7d3c98", "trafficking": "#2e86c1", "rejected": "#c0392b", "ht": "#d68910"}
 
@@ -43,22 +43,49 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+# A count axis runs to at least this much, so that a chart of ones does not draw full bars.
+MIN_COUNT_AXIS = 5
+
+
+def axis_max(largest: float, minimum: float = MIN_COUNT_AXIS) -> float:
+    """The end of a count axis: the smallest 1, 2 or 5 times a power of ten that holds
+    ``largest``, and never less than ``minimum``."""
+    largest = max(float(largest), float(minimum), 1.0)
+    power = 10 ** math.floor(math.log10(largest))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= largest)
+
+
+def _axis(x: float, plot: float, y: int, scale_max: float, suffix: str = "") -> str:
+    """Tick labels 0, half and the end of the axis above the plot, so a bar's length reads."""
+    ticks = []
+    for fraction in (0.0, 0.5, 1.0):
+        xx = x + fraction * plot
+        anchor = "start" if fraction == 0 else "end" if fraction == 1 else "middle"
+        ticks.append(f'<line x1="{xx:.1f}" y1="{y + 3}" x2="{xx:.1f}" y2="{y + 7}" class="chart-tick" stroke="#aab7b8"/>'
+                     f'<text x="{xx:.1f}" y="{y}" text-anchor="{anchor}" class="chart-tiny">'
+                     f'{scale_max * fraction:,.4g}{suffix}</text>')
+    return "".join(ticks)
+
+
 def bar_chart(bars: list[Bar], title: str, color: str = COLORS["bar"], width: int = 560, max_value: float | None = None,
-              label_width: int = 150, empty: str = "nothing to show") -> Markup:
-    """A horizontal bar chart as inline SVG; labels with ``href`` are links."""
-    row, top, pad = 22, 30, 8
+              label_width: int = 150, empty: str = "nothing to show", label_chars: int = 24, suffix: str = "") -> Markup:
+    """A horizontal bar chart as inline SVG; labels with ``href`` are links. Bars are scaled
+    to ``max_value`` (a percentage chart gives 100), else to a count axis (:func:`axis_max`)."""
+    row, top, pad = 22, 42, 8
     height = top + max(1, len(bars)) * row + pad
-    scale_max = max_value if max_value is not None else max((b.value for b in bars), default=0) or 1
+    scale_max = max_value if max_value is not None else axis_max(max((b.value for b in bars), default=0))
     plot = width - label_width - 70
     out = [f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
            f'<text x="0" y="16" class="chart-title">{escape(title)}</text>']
     if not bars:
         out.append(f'<text x="0" y="{top + 14}" class="chart-empty">{escape(empty)}</text>')
+    else:
+        out.append(_axis(label_width, plot, top - 8, scale_max, suffix))
     for i, b in enumerate(bars):
         y = top + i * row
         length = max(0.0, min(1.0, b.value / scale_max)) * plot if scale_max else 0
-        label = escape(b.label if len(b.label) <= 24 else b.label[:23] + "…")
+        label = escape(b.label if len(b.label) <= label_chars else b.label[:label_chars - 1] + "…")
         text = f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" class="chart-label">{label}</text>'
         if b.href:
             text = f'<a href="{escape(b.href)}">{text}</a>'
@@ -84,10 +111,10 @@ def grouped_bar_chart(groups: list[tuple[str, str, list[float]]], series: list[t
         legend.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{color}"/>'
                       f'<text x="{x + 14}" y="{y + 9}" class="chart-legend">{escape(name)}</text>')
         x += item
-    top = y + 20
+    top = y + 32
     group_h = len(series) * bar + gap
     height = top + max(1, len(groups)) * group_h + 6
-    scale_max = max((v for _, _, values in groups for v in values), default=0) or 1
+    scale_max = axis_max(max((v for _, _, values in groups for v in values), default=0))
     plot = width - label_width - 50
     out = [f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
@@ -95,6 +122,8 @@ def grouped_bar_chart(groups: list[tuple[str, str, list[float]]], series: list[t
     out += legend
     if not groups:
         out.append(f'<text x="0" y="{top + 14}" class="chart-empty">{escape(empty)}</text>')
+    else:
+        out.append(_axis(label_width, plot, top - 8, scale_max))
     for i, (label, href, values) in enumerate(groups):
         y = top + i * group_h
         text = (f'<text x="{label_width - 6}" y="{y + len(series) * bar / 2 + 4:.1f}" text-anchor="end" '
@@ -174,25 +203,50 @@ def _code_table(findings: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _agency_breakdown(findings: pd.DataFrame) -> dict[str, list[dict]]:
-    """Per ORI: its codes with count, severity and a first example (file, record, incident)."""
+def _file_name(path) -> str:
+    return str(path).replace(chr(92), "/").rsplit("/", 1)[-1]
+
+
+def _agency_breakdown(findings: pd.DataFrame, xml_files: frozenset[str] = frozenset()) -> dict[str, list[dict]]:
+    """Per ORI: its codes (most findings first), each with count, severity, title, what to do
+    (once per code, not on every row) and every finding of it: where, field, value and what
+    the finding adds to the code's title."""
     if not len(findings):
         return {}
+    from .advice import field_words, fixes
+
     catalog = spec.edit_catalog()
     f = findings
-    first = f.drop_duplicates(["ori", "code"])[["ori", "code", "file", "record", "incident", "value"]]
-    counts = f.groupby(["ori", "code"]).size().rename("count").reset_index()
-    merged = counts.merge(first, on=["ori", "code"], how="left").sort_values(["ori", "count"], ascending=[True, False])
+    titles = f["code"].map(catalog["title"].astype(str)).fillna("")
+    message = f["message"].astype(str)
+    starts = pd.Series([m.startswith(t) and bool(t) for m, t in zip(message, titles)], index=f.index)
+    detail = message.where(~starts, pd.Series([m[len(t):].strip() for m, t in zip(message, titles)], index=f.index))
+    keys = f[["level", "column", "data_element"]].fillna("").astype(str)
+    words = {k: field_words(*k) for k in set(map(tuple, keys.to_numpy()))}
+    in_xml = f["file"].astype(str).isin(xml_files)
+    line_text = "line " + f["line"].astype("Int64").astype(str)
+    record_text = "record " + f["record"].astype("Int64").astype(str)
+    where = line_text.where(in_xml & f["line"].notna(), record_text.where(f["record"].notna(), ""))
+    table = pd.DataFrame({
+        "ori": f["ori"].fillna(""), "code": f["code"], "file": f["file"].astype(str).map(_file_name),
+        "where": where, "incident": f["incident"].fillna(""),
+        "field": [words[tuple(k)] for k in keys.to_numpy()], "value": f["value"].fillna(""),
+        "detail": detail, "fix": fixes(f),
+    })
+    counts = table.groupby(["ori", "code"]).size().rename("count").reset_index()
+    counts = counts.sort_values(["ori", "count", "code"], ascending=[True, False, True])
+    groups = {key: rows for key, rows in table.groupby(["ori", "code"], sort=False)}
     out: dict[str, list[dict]] = {}
-    for ori, g in merged.groupby("ori", sort=False):
-        out[ori] = [{
+    for r in counts.itertuples(index=False):
+        rows = groups[(r.ori, r.code)]
+        common = rows["fix"].mode().iloc[0] if len(rows) else ""
+        items = rows.drop(columns=["ori", "code"]).assign(fix=rows["fix"].where(rows["fix"] != common, ""))
+        out.setdefault(r.ori, []).append({
             "code": r.code, "anchor": code_anchor(r.code), "count": int(r.count),
             "severity": catalog.loc[r.code, "severity"] if r.code in catalog.index else "",
             "title": catalog.loc[r.code, "title"] if r.code in catalog.index else "",
-            "example": f"{str(r.file).replace(chr(92), '/').rsplit('/', 1)[-1]}"
-                       + (f" record {int(r.record)}" if not pd.isna(r.record) else "")
-                       + (f", incident {r.incident}" if r.incident else ""),
-        } for r in g.head(CODES_PER_AGENCY).itertuples(index=False)]
+            "fix": common, "findings": items.to_dict(orient="records"),
+        })
     return out
 
 
@@ -208,13 +262,15 @@ def _charts(summary: pd.DataFrame, findings: pd.DataFrame, evidence: pd.DataFram
         bars = [Bar(o, r.rate * 100, "#" + agency_anchor(o), f"{o}: {int(r.rejected)} of {int(r.received)} rejected",
                     f"{r.rate:.0%} ({int(r.rejected)}/{int(r.received)})") for o, r in per.iterrows()]
     charts["rejection"] = bar_chart(bars, f"Rejection rate by agency (the {TOP_AGENCIES} highest with rejections)",
-                                    COLORS["error"], max_value=100, label_width=110, empty="no report rejected")
+                                    COLORS["error"], max_value=100, label_width=110, empty="no report rejected",
+                                    suffix="%")
     errors = findings[findings["severity"] == "error"] if len(findings) else findings
     top = errors["code"].value_counts().head(TOP_CODES) if len(errors) else pd.Series(dtype="int64")
     catalog = spec.edit_catalog()
     charts["errors"] = bar_chart(
-        [Bar(c, int(n), "#" + code_anchor(c), f"{c} {catalog.loc[c, 'title'] if c in catalog.index else ''}")
-         for c, n in top.items()], f"Top {TOP_CODES} error numbers (findings)", COLORS["bar"], label_width=70,
+        [Bar(f"{c} {catalog.loc[c, 'title'] if c in catalog.index else ''}".strip(), int(n), "#" + code_anchor(c),
+             f"{c} {catalog.loc[c, 'title'] if c in catalog.index else ''}") for c, n in top.items()],
+        f"Top {TOP_CODES} error numbers (findings)", COLORS["bar"], width=640, label_width=300, label_chars=46,
         empty="no errors")
     groups = []
     if evidence is not None and len(evidence):
@@ -298,7 +354,8 @@ def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFra
         charts=_charts(summary, findings, evidence, gaps),
         gaps=gaps.to_dict(orient="records"),
         agencies=agencies.to_dict(orient="records"), gap_codes_by_ori=gap_codes_by_ori,
-        breakdown=_agency_breakdown(findings),
+        breakdown=_agency_breakdown(findings, frozenset(str(x["path"]) for x in report.files
+                                                        if x.get("format") == "xml")),
         codes=_code_table(findings), docs=code_docs(shown_codes),
         fatal=report.fatal, quiet_files=quiet_files or [], skipped=skipped or [], rule_failures=report.rule_failures,
         not_checked=sorted(report.not_checked.items()),
@@ -338,3 +395,11 @@ def render_batch(result) -> str:
     return render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
                   months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped,
                   quiet_files=files_without_agency(result.report))
+
+
+def render_check(report: Report) -> str:
+    """The one-file HTML report of a ``check`` run (the batch report's page for the files
+    checked): text in, text out, so the web page can serve the same report."""
+    names = [str(x["path"]).replace("\\", "/").rsplit("/", 1)[-1] for x in report.files + report.fatal]
+    title = "wibrs-check report" + (": " + ", ".join(names[:3]) + (" ..." if len(names) > 3 else "") if names else "")
+    return render(report, title=title)

@@ -7,8 +7,10 @@ import json
 import pandas as pd
 
 from .. import __version__
-from ..findings import COLUMN_DOCS, COLUMNS
+from ..findings import COLUMN_DOCS, OUTPUT_COLUMNS
 from . import Report
+from .advice import fixes
+from .spreadsheet import neutralise_formulas
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -16,10 +18,14 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return out.to_dict(orient="records")
 
 
-def render_csv(report: Report) -> str:
-    from .spreadsheet import neutralise_formulas  # agency values must not run as spreadsheet formulas
+def findings_table(report: Report) -> pd.DataFrame:
+    """The findings as programs get them: the findings columns, then ``fix`` (what to do,
+    in plain words) and any later output column, always at the end."""
+    return report.findings.assign(fix=fixes(report.findings))[list(OUTPUT_COLUMNS)]
 
-    return neutralise_formulas(report.findings[list(COLUMNS)]).to_csv(index=False, lineterminator="\n")
+
+def render_csv(report: Report) -> str:
+    return neutralise_formulas(findings_table(report)).to_csv(index=False, lineterminator="\n")
 
 
 def render_json(report: Report) -> str:
@@ -35,7 +41,8 @@ def render_json(report: Report) -> str:
         "not_checked": [{"code": c, "needs": n} for c, n in sorted(report.not_checked.items())],
         "totals": totals(report),
         "columns": COLUMN_DOCS,
-        "findings": _records(report.findings[list(COLUMNS)]),
+        "settings_file": report.settings_file or None,
+        "findings": _records(findings_table(report)),
     }
     return json.dumps(document, indent=2, default=str) + "\n"
 

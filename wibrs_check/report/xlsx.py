@@ -10,8 +10,8 @@ import io
 
 import pandas as pd
 
-from ..findings import COLUMNS
 from . import Report
+from .machine import findings_table
 from .spreadsheet import write_xlsx
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,6 +20,6 @@ MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def render(report: Report, summary: pd.DataFrame | None = None) -> bytes:
     """The workbook as bytes; ``summary`` (default: the report's per-agency rows) is the second sheet."""
     buffer = io.BytesIO()
-    write_xlsx(buffer, {"findings": report.findings[list(COLUMNS)],
+    write_xlsx(buffer, {"findings": findings_table(report),
                         "summary": report.summary if summary is None else summary})
     return buffer.getvalue()
