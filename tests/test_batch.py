@@ -84,7 +84,7 @@ def test_small_month_accounting_and_summary():
     assert set(sent["format"]) == {"flat", "xml", "sbr"}
     assert sent["name"].str.startswith("Agency").all()
     legacy = built.expected_gaps.loc[built.expected_gaps["code"] == "GAP04", "ori"].iloc[0]
-    assert s.loc[s["ori"] == legacy, "layout"].iloc[0] == "legacy"
+    assert s.loc[s["ori"] == legacy, "layout"].iloc[0] == "short"
     rejected = s[s["rejected"] > 0]
     assert (rejected["top_errors"].str.contains("204x1")).all()
     assert set(s.loc[s["file_errors"] > 0, "ori"]) == {cut}

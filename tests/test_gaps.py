@@ -209,3 +209,11 @@ def test_gaps_command_text_and_json(tmp_path):
     assert {(gap02, "GAP02")} == {(g["ori"], g["code"]) for g in doc["gaps"] if g["code"] != "GAP06"}
     assert len([g for g in doc["gaps"] if g["code"] == "GAP06"]) == 23  # every other agency sent nothing
     assert doc["months"] == ["2026-07"]
+
+
+def test_gap04_names_what_the_short_layouts_leave_out_and_is_not_an_error():
+    ev = frame({"ori": "L", "month": "2026-07", "records": 40, "legacy_records": 12, "legacy_levels": "1 4"})
+    row = gaps.signals(ev).query("code == 'GAP04'").iloc[0]
+    assert row["evidence"] == ("12 of 40 records use the short 2019.1 layout of segment level(s) 1, 4, so the "
+                               "records system does not send cargo theft / LEOKA (officer activity and assignment).")
+    assert row["recommendation"].startswith("Not an error") and "pre-2019" not in row["recommendation"] + row["title"]

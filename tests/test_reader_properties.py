@@ -42,7 +42,7 @@ def _pool() -> list[bytes]:
     lines = to_lines(incidents)
     # Legacy lengths: older layouts that leave the newest fields out.
     lengths = spec.segment_lengths()
-    for row in lengths[lengths["generation"] == "legacy"].itertuples(index=False):
+    for row in lengths[lengths["generation"] == "short"].itertuples(index=False):
         first = next(line for line in lines if line[4] == str(row.level))
         values = {f.column: first[f.start - 1 : f.end].rstrip() for f in spec.layout(int(row.level))[2:]}
         lines.append(format_record(int(row.level), values, int(row.length)))

@@ -131,3 +131,11 @@ def test_eds_form_leaves_the_findings_alone():
     findings = pd.DataFrame([_eds_row(code="085", record=40, person_seq="001", data_element="34", value="01")])
     eds.eds_lines(findings)
     assert findings.loc[0, "record"] == 40 and findings.loc[0, "value"] == "01"
+
+
+def test_summary_layout_names_the_2019_1_variant_not_a_generation():
+    admin = {**INC, "de3_date": "20260701", "de3_hour": "10", "de4": "N"}
+    short = submission((1, admin, 87))
+    both = submission((1, admin, 87), (1, {**admin, "incident": "26-000002"}, 88))
+    layouts = [engine.agency_summary(s, engine.run(s).findings)["layout"].iloc[0] for s in (short, both)]
+    assert layouts == ["short", "extended/short"]

@@ -83,7 +83,7 @@ AGENCY_COLUMN_DOCS = {
     "flags": "flag findings (our own HT/GAP signals on the data)",
     "ht_flags": "trafficking flags (codes HT...) among the findings",
     "top_errors": "the most frequent error numbers, as CODExCOUNT",
-    "layout": "segment-length generation: 2019, legacy (pre-2019 lengths), or both",
+    "layout": "2019.1 layout variant of levels 1, 2, 4, 5: extended (88/71/141/46), short (87/63/129/45: no cargo theft, bias #2-#5, LEOKA, offender ethnicity), or both",
 }
 
 

@@ -316,9 +316,9 @@ SUMMARY_COLUMNS = (
 
 
 def _generation(records: pd.DataFrame) -> pd.Series:
-    """'2019' or 'legacy' for levels whose length tells the layout generation, else ''."""
+    """'extended' or 'short' for levels whose length tells the 2019.1 layout variant, else ''."""
     lengths = spec.segment_lengths()
-    choice_levels = lengths.loc[lengths["generation"] == "legacy", "level"].unique()
+    choice_levels = lengths.loc[lengths["generation"] == "short", "level"].unique()
     table = lengths[lengths["level"].isin(choice_levels)].assign(level=lambda t: t["level"].astype(str))
     keyed = pd.DataFrame({"level": records["level"].astype(str),
                           "length": records["length_declared"].fillna(-1).astype(int)})

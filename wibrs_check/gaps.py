@@ -18,7 +18,7 @@ Two steps, so that a batch never holds a file's model longer than it checks it:
    GAP01   summary agency: months with a Return A but no Human Trafficking return
    GAP02   juvenile-prostitution evidence, but no 64A/64B incident in any month given
    GAP03   64A/64B incidents that would be rejected for errors
-   GAP04   records in the pre-2019 segment lengths
+   GAP04   records in the short 2019.1 layouts (no cargo theft, bias #2-#5, LEOKA or ethnicity)
    GAP05   summary agency: juveniles arrested for prostitution in a month with no 64A counted
    GAP06   an agency of the agency master file that sent nothing at all for a month
    ======  ===============================================================================
@@ -149,6 +149,15 @@ def _examples(incidents: pd.Series, file: str) -> str:
     return " ".join(names)
 
 
+def _left_out(levels: list[str]) -> str:
+    """What the short layouts of ``levels`` leave out, in words (from segment_lengths.csv)."""
+    lengths = spec.segment_lengths()
+    short = lengths[lengths["generation"] == "short"]
+    short = short.set_index(short["level"].astype(str))
+    items = [short.loc[lv, "leaves_out"] for lv in levels if lv in short.index]
+    return " / ".join(items) if items else "the extended fields"
+
+
 def evidence(result) -> pd.DataFrame:
     """Counts per (file, ORI) of one checked file (an ``engine.Result``), for :func:`signals`."""
     sub, found = result.submission, result.findings
@@ -182,7 +191,7 @@ def evidence(result) -> pd.DataFrame:
     known = firsts[firsts["month"] != UNKNOWN_MONTH]
     mode = known.groupby("ori")["month"].agg(lambda m: m.value_counts().index[0])
     recs = records.assign(gen=_generation(records))
-    legacy = recs[recs["gen"] == "legacy"]
+    legacy = recs[recs["gen"] == "short"]
     rows = []
     for ori, units in firsts.groupby("ori", sort=True):
         t = units[units["trafficking"]]
@@ -338,11 +347,10 @@ def signals(ev: pd.DataFrame, agencies: pd.DataFrame | None = None,
             records = int(g["records"].sum())
             levels = sorted({lv for text in g["legacy_levels"] for lv in str(text).split()})
             add(ori, "GAP04", _months(g, g["legacy_records"] > 0), legacy,
-                f"{legacy:,} of {_plural(records, 'record')} use the pre-2019 segment lengths "
-                f"(segment levels {', '.join(levels)}).",
-                "Ask the agency and its records-system vendor to move to the 2019.1 layout (administrative 88, "
-                "offense 71, victim 141, offender 46) and to confirm the system offers the current offense "
-                "codes, 64A and 64B among them.")
+                f"{legacy:,} of {_plural(records, 'record')} use the short 2019.1 layout of segment level(s) "
+                f"{', '.join(levels)}, so the records system does not send {_left_out(levels)}.",
+                "Not an error: the short layouts are valid in 2019.1. Worth a conversation with the agency and "
+                "its records-system vendor about whether the system can collect and send these data elements.")
         without_ht = g[(g["sbr_return_a"] > 0) & (g["sbr_ht_return"] == 0)]
         if len(without_ht):
             add(ori, "GAP01", " ".join(sorted(set(without_ht["month"]) - {UNKNOWN_MONTH})), len(without_ht),

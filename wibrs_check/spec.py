@@ -95,7 +95,7 @@ def valid_lengths(level: int) -> frozenset[int]:
 @cache
 def current_length(level: int) -> int:
     table = segment_lengths()
-    return int(table.loc[(table["level"] == level) & (table["generation"] == "2019"), "length"].iloc[0])
+    return int(table.loc[(table["level"] == level) & (table["generation"] == "extended"), "length"].iloc[0])
 
 
 @cache

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from wibrs_check import engine
 from wibrs_check.context import Context
 from wibrs_check.testing import fired, submission
 
@@ -92,3 +93,16 @@ def test_122_is_not_raised_on_the_short_87_character_administrative_segment():
     """87 characters is the 2019.1 variant without cargo theft: there is no field to fill."""
     assert fired(offense_incident("23H", admin_length=87), "122") == []
     assert fired(offense_incident("23H", admin_length=88), "122") == [(1, "2A")]
+
+
+def test_a_clean_incident_in_the_short_2019_1_layouts_raises_no_error():
+    """87/63/129/45 are valid 2019.1 variants: no edit may ask for a field they do not carry
+    (cargo theft for the 23H, LEOKA for the officer victim, ethnicity for the offender)."""
+    assault = (2, {**INC, "de6": "13A", "de7": "C", "de8_1": "N", "de9": "20", "de13_1": "40", "de8a_1": "88"}, 63)
+    theft_offense = (2, {**INC, "de6": "23H", "de7": "C", "de8_1": "N", "de9": "20", "de8a_1": "88"}, 63)
+    stolen = (3, {**INC, "de14": "7", "de15_1": "04", "de16_1": "000000350"})
+    officer = (4, {**VICTIM, "de24_1": "13A", "de25": "L", "de31_1": "01"}, 129)
+    business = (4, {**INC, "de23": "002", "de24_1": "23H", "de25": "B"}, 129)
+    sub = submission((1, ADMIN, 87), assault, theft_offense, stolen, officer, business, (5, OFFENDER[1], 45))
+    found = engine.run(sub, Context(today=dt.date(2026, 8, 15)), strict_rules=True).findings
+    assert found.loc[found["severity"] == "error", "code"].tolist() == []

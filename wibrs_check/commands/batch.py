@@ -167,7 +167,7 @@ NAME_WIDTH = 28
 def _cell(name: str, value) -> str:
     if name == "error_rate":
         return f"{value:.1%}"
-    if name == "layout" and "legacy" in str(value):
+    if name == "layout" and "short" in str(value):
         return f"[yellow]{value}[/yellow]"
     if name == "name":
         text = str(value)

@@ -25,7 +25,7 @@ def gaps(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progre
 
     Agency by agency, each signal with its evidence counts and a recommendation: GAP02
     juvenile-prostitution evidence but no 64A/64B in any month given; GAP03 64A/64B incidents
-    rejected for errors; GAP04 pre-2019 segment lengths; GAP01/GAP05 summary agencies with no
+    rejected for errors; GAP04 short 2019.1 layouts (no cargo theft/LEOKA ...); GAP01/GAP05 summary agencies with no
     Human Trafficking return, or juvenile prostitution arrests and no 64A; GAP06 sent nothing
     at all for a month (needs --agencies). 'wibrs-check rules GAP02' explains a code.
 

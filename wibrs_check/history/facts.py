@@ -40,17 +40,17 @@ def month_text(when: pd.Series) -> pd.Series:
 
 @cache
 def generation_2019_lengths() -> dict[int, int]:
-    """The 2019 segment length of each level that also has an older (legacy) length."""
+    """The extended segment length of each level that also has a short 2019.1 variant."""
     lengths = spec.segment_lengths()
-    legacy = set(lengths.loc[lengths["generation"] == "legacy", "level"].astype(int))
-    current = lengths[(lengths["generation"] == "2019") & lengths["level"].astype(int).isin(legacy)]
+    legacy = set(lengths.loc[lengths["generation"] == "short", "level"].astype(int))
+    current = lengths[(lengths["generation"] == "extended") & lengths["level"].astype(int).isin(legacy)]
     return {int(r.level): int(r.length) for r in current.itertuples(index=False)}
 
 
 @cache
 def legacy_lengths() -> dict[int, int]:
     lengths = spec.segment_lengths()
-    legacy = lengths[lengths["generation"] == "legacy"]
+    legacy = lengths[lengths["generation"] == "short"]
     return {int(r.level): int(r.length) for r in legacy.itertuples(index=False)}
 
 

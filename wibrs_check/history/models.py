@@ -188,7 +188,7 @@ class RunAgency(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     flags: Mapped[int] = mapped_column(Integer, default=0)
-    layout: Mapped[str] = mapped_column(String(20), default="")  # "2019", "legacy" or "2019/legacy"
+    layout: Mapped[str] = mapped_column(String(20), default="")  # "extended", "short" or "extended/short" (before issue 16: "2019"/"legacy")
     committed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     # JSON: {"summary": the file's per-agency summary row, "gaps": its gap-report evidence row}
     # (revision 0002), so the gap report and per-agency summary can read months from the store.

@@ -304,8 +304,8 @@ class History:
         64A or 64B), ``group_b`` (arrests on file), ``zero_report`` (bool), ``received``,
         ``accepted``, ``rejected``, ``rejected_64`` (units in committed runs: the latest
         commit of each file counts once), ``errors``, ``warnings``, ``flags``, ``layout``
-        (segment-length generations the month's files used: "2019", "legacy" or
-        "2019/legacy"), ``files`` (how many files were committed for the month).
+        (2019.1 layout variants the month's files used: "extended", "short" or
+        "extended/short"; months committed before issue 16 say "2019"/"legacy"), ``files`` (how many files were committed for the month).
         """
         oris = None if ori is None else ([ori] if isinstance(ori, str) else sorted(set(ori)))
         with self.engine.connect() as conn:
