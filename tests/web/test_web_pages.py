@@ -213,3 +213,11 @@ def test_a_large_check_runs_off_the_event_loop(client, work):
     done = wait_for_results(client, sent.headers["location"], timeout=600)
     assert done.status_code == 200 and 'id="results"' in done.text
     assert left_on_disk(work) == []
+
+
+def test_xml_report_records_show_in_the_flat_layout_with_the_field_marked(client):
+    sample = shared_file("samples", "HI_2019-11_burglary.xml")
+    page = upload_page(client, (sample.name, sample.read_bytes()))
+    assert page.status_code == 200
+    assert re.search(r'<pre class="record"[^>]*>\d{4}\dI\d{6}', page.text)  # the model's flat record
+    assert "<mark title=" in page.text

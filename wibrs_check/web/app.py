@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
@@ -71,7 +71,6 @@ class WebSettings:
     workers: int = 2  # checks at the same time (worker threads)
     keep_minutes: float = 60  # results stay in memory this long for downloads
     work_root: Path | None = None  # where the temporary upload folders go (default: the system's)
-    extra: dict = field(default_factory=dict)
 
     @property
     def limits(self) -> Limits:
@@ -184,7 +183,7 @@ class Guard:
             response = JSONResponse({"error": message}, status_code=413)
         else:
             response = HTMLResponse(self.templates.get_template("error.html").render(
-                title="Upload too large", message=message, status=413, token=bool(self.settings.token)),
+                title="Upload too large", message=message, status=413),
                 status_code=413)
         # The client is still sending; tell it not to keep the connection.
         response.headers["Connection"] = "close"

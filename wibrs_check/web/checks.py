@@ -20,7 +20,6 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd

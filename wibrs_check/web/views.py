@@ -59,7 +59,8 @@ def highlighted(raw: str | None, level: str, column: str, file_format: str) -> d
     """The record cut around the field in error: before, field, after (and the positions)."""
     if not raw:
         return None
-    if file_format != "flat" or not str(level).isdigit() or not column:
+    # XML reports are read into the flat layout (the model), so their records show in it too.
+    if file_format not in ("flat", "xml") or not str(level).isdigit() or not column:
         return {"before": raw, "field": "", "after": "", "positions": ""}
     try:
         where = spec.field(int(level), column)
