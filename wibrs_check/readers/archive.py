@@ -113,9 +113,13 @@ def zip_members(source: str | Path | bytes | BinaryIO, max_members: int = MAX_ME
                 yield Member(label, problem=f"not read: the member is damaged ({type(exc).__name__})")
                 continue
             if data is None:
-                limit = "its limit" if budget < max_member_bytes else f"{max_member_bytes:,} bytes"
-                yield Member(label, problem=f"not read: it inflates to more than {limit} (zip bomb?)")
-                total = max_total_bytes if budget < max_member_bytes else total
+                if budget < max_member_bytes:
+                    total = max_total_bytes
+                    yield Member(label, problem=f"not read: the zip's members inflate to more than "
+                                                f"{max_total_bytes:,} bytes together (zip bomb?)")
+                else:
+                    yield Member(label, problem=f"not read: it inflates to more than {max_member_bytes:,} "
+                                                "bytes (zip bomb?)")
                 continue
             total += len(data)
             if is_zip(data[:4]):
