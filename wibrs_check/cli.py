@@ -177,6 +177,42 @@ SECTION_STATUS = {
 }
 
 
+# How each kind of status is counted in the footer of ``wibrs-check rules`` and shown in its
+# STATUS column (short, so the column is never cut; --format csv and 'rules CODE' give the
+# long words). Keys are the kinds :func:`_status_kind` returns.
+STATUS_KINDS = {
+    "file": "checked in the file",
+    "partial": "checked in the file, more with outside data",
+    "needs": "checked only with outside data",
+    "signal": "reported another way",
+    "missing": "not yet implemented",
+}
+SHORT_NEEDS = {"agency": "--agencies", "history": "--history", "fbi": "FBI data"}
+
+
+def _status_kind(rule, code: str) -> str:
+    section = spec.edit_catalog().loc[code, "section"] if code in spec.edit_catalog().index else ""
+    if rule is None:
+        return "signal" if section in SECTION_STATUS else "missing"
+    if not rule.checks or rule.needs:
+        return "needs"
+    return "partial" if rule.partial_needs else "file"
+
+
+def _short_status(rule, code: str) -> str:
+    kind = _status_kind(rule, code)
+    if kind == "signal":
+        section = spec.edit_catalog().loc[code, "section"]
+        return {"gap": "batch/gaps signal", "file": "unreadable file"}.get(section, "reported another way")
+    if kind == "missing":
+        return "not implemented"
+    if kind == "needs":
+        return ("needs " if rule.checks else "not run without ") + " + ".join(SHORT_NEEDS.get(n, n) for n in sorted(rule.needs))
+    if kind == "partial":
+        return "file; more with " + " + ".join(SHORT_NEEDS.get(n, n) for n in sorted(rule.partial_needs))
+    return "implemented"
+
+
 def _status(rule, code: str = "") -> str:
     section = spec.edit_catalog().loc[code, "section"] if code in spec.edit_catalog().index else ""
     if rule is None and section in SECTION_STATUS:
@@ -190,6 +226,13 @@ def _status(rule, code: str = "") -> str:
     if rule.partial_needs:
         return "implemented (in the file; more with " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.partial_needs)) + ")"
     return "implemented"
+
+
+def _footer(kinds: list[str], what: str) -> str:
+    """'303 FBI edit numbers: 275 checked in the file, ...': the counts of the rows above."""
+    counts = {k: kinds.count(k) for k in STATUS_KINDS}
+    parts = [f"{counts[k]} {words}" for k, words in STATUS_KINDS.items() if counts[k] or k == "missing"]
+    return f"{len(kinds)} {what}: " + "; ".join(parts) + "."
 
 
 @main.command()
@@ -221,13 +264,18 @@ def rules(code, fmt):
         writer.writerow(["code", "severity", "level", "data_element", "status", "title"])
         writer.writerows(rows)
         return
-    fbi = [r for r in rows if r[0].isdigit()]
-    implemented = sum(1 for r in fbi if r[4].startswith("implemented"))
+    short = {c: _short_status(registry.get(c), c) for c in catalog.index}
+    width = max(len(v) for v in short.values())
+    click.echo(f"{'code':>5}  {'severity':8} {'status':{width}}  title")
     for r in rows:
-        click.echo(f"{r[0]:>5}  {r[1]:7}  {r[4][:40]:40}  {r[5]}")
-    click.echo(f"\n{implemented} of {len(fbi)} FBI edit numbers implemented; "
-               f"{sum(1 for r in fbi if r[4].startswith('not checked'))} need data not in the file; "
-               f"{sum(1 for r in fbi if r[4] == 'not yet implemented')} not yet implemented.")
+        click.echo(f"{r[0]:>5}  {r[1]:8} {short[r[0]]:{width}}  {r[5]}")
+    fbi = [c for c in catalog.index if c.isdigit()]
+    own = [c for c in catalog.index if not c.isdigit()]
+    click.echo("")
+    click.echo(_footer([_status_kind(registry.get(c), c) for c in fbi], "FBI edit numbers"))
+    click.echo(_footer([_status_kind(registry.get(c), c) for c in own], "codes of our own"))
+    click.echo("Outside data: --agencies (agency master file), --history (earlier submissions). "
+               "'wibrs-check rules CODE' explains a code.")
 
 
 @main.command()

@@ -82,7 +82,8 @@ def _where(row, xml: bool) -> str:
 def _finding(row, fix: str, seen_fix: dict[str, str], raw: str | None, xml: bool, show_records: bool) -> list[str]:
     severity = {"error": "Error", "warning": "Warning", "flag": "Flag"}.get(row.severity, str(row.severity).title())
     where = _where(row, xml)
-    value = f" = '{row.value}'" if row.value else ""
+    named = bool(field_words(str(row.level or ""), row.column, row.data_element))
+    value = (f" = '{row.value}'" if named else f", value '{row.value}'") if row.value else ""
     lines = _wrap(f"{severity} {row.code}" + (f" in {where}" if where else "") + value + ":", first="  ")
     lines += _wrap(str(row.message))
     if show_records and raw is not None and not xml:
