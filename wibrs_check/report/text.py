@@ -157,7 +157,7 @@ def render(report: Report, show_records: bool = True) -> str:
     out.append("wibrs-check report" + (f" ({report.processed_on})" if report.processed_on else ""))
     out += _wrap(
         f"{t['files']} file{'s' if t['files'] != 1 else ''}, {t['records']:,} records, {t['units']:,} reports "
-        f"(incidents, arrests, zero reports): {t['accepted']:,} would be accepted, {t['rejected']:,} rejected. "
+        f"(incidents, arrests, zero reports, summary returns): {t['accepted']:,} would be accepted, {t['rejected']:,} rejected. "
         f"{t['errors']:,} errors, {t['warnings']:,} warnings, {t['flags']:,} trafficking or gap flags.",
         indent="", first="")
     for bad in report.fatal:
