@@ -66,9 +66,10 @@ FORMATS["eds"] = _render_eds
 # format an output file's extension stands for when --format is not given.
 OUTPUT_NAMES = {"text": "findings.txt", "json": "findings.json", "csv": "findings.csv", "eds": "findings.eds",
                 "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
-                "html": "report.html"}
+                "html": "report.html", "xlsx": "findings.xlsx"}
 EXTENSION_FORMATS = {".txt": "text", ".text": "text", ".json": "json", ".csv": "csv", ".eds": "eds",
-                     ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html"}
+                     ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html",
+                     ".xlsx": "xlsx"}  # a format is used only when this build has its writer (FORMATS)
 
 
 def output_formats(fmt: str | None, output: Path | None) -> tuple[str, ...]:
@@ -91,8 +92,11 @@ def output_formats(fmt: str | None, output: Path | None) -> tuple[str, ...]:
 
 def _write(path: Path, fmt: str, report) -> list[Path]:
     """Write ``report`` as ``fmt`` to ``path`` (the EDS with its companion warning set)."""
-    encoding = "ascii" if fmt == "eds" else "utf-8"
-    path.write_text(FORMATS[fmt](report), encoding=encoding, newline="")
+    rendered = FORMATS[fmt](report)
+    if isinstance(rendered, bytes):  # a binary format (a workbook)
+        path.write_bytes(rendered)
+    else:
+        path.write_text(rendered, encoding="ascii" if fmt == "eds" else "utf-8", newline="")
     if fmt != "eds":
         return [path]
     warn_path = path.with_name(path.name + ".warnings.eds")
