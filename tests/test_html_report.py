@@ -178,3 +178,11 @@ def test_findings_by_agency_lists_every_finding_with_advice_once_per_code(page_t
         part = section[start:end if end != -1 else len(section)]
         assert part.count("<tr><td class=\"muted\">") == len(mine), ori
         assert part.count("<strong>What to do:</strong>") == mine["code"].nunique(), ori
+
+
+def test_a_gap_recommendation_is_shown_once_per_code(page_text):
+    result = small_month_result()
+    section = page_text[page_text.index('id="gaps"'):page_text.index('id="agencies"')]
+    for (code, text), rows in result.gaps.groupby(["code", "recommendation"]):
+        assert section.count(str(html.escape(text))) == 1, code
+        assert section.count(f"the same as for {rows['ori'].iloc[0]} above") == len(rows) - 1
