@@ -136,3 +136,53 @@ def test_summary_shows_the_damaged_deliveries_and_only_rejecting_agencies_in_the
     chart = summary[summary.index('id="chart-rejection"'):summary.index('id="chart-errors"')]
     rejecting = set(result.summary.loc[result.summary["rejected"] > 0, "ori"])
     assert rejecting and set(re.findall(r'href="#agency-([^"]+)"', chart)) == rejecting
+
+
+def _bar_widths(svg: str, label_width: int = 150) -> list[float]:
+    """Widths of the bars (they start at the label column; the legend's squares do not)."""
+    return [float(w) for w in re.findall(rf'<rect x="{label_width}" y="[\d.]+" width="([\d.]+)"', svg)]
+
+
+def test_trafficking_chart_bars_are_scaled_to_their_values():
+    """A chart of ones used to draw every bar full width; bars now share a count axis."""
+    series = [("a", "#000"), ("b", "#111")]
+    ones = str(html.grouped_bar_chart([("WI1", "", [1.0, 0.0]), ("WI2", "", [1.0, 1.0])], series, "T"))
+    plot = 560 - 150 - 50
+    assert all(w < plot / 2 for w in _bar_widths(ones) if w) and max(_bar_widths(ones)) > 0
+    mixed = str(html.grouped_bar_chart([("WI1", "", [2.0, 10.0])], series, "T"))
+    small, large = _bar_widths(mixed)
+    assert large == pytest.approx(5 * small)
+    assert ">10<" in mixed or ">10</text>" in mixed  # the axis end is labelled
+
+
+def test_top_errors_chart_names_each_error(page_text):
+    from wibrs_check import spec
+
+    result = small_month_result()
+    chart = page_text[page_text.index('id="chart-errors"'):page_text.index('id="chart-trafficking"')]
+    codes = result.report.findings.loc[result.report.findings["severity"] == "error", "code"].unique()
+    catalog = spec.edit_catalog()
+    for code in codes:
+        label = f"{code} {catalog.loc[code, 'title']}"
+        shown = label if len(label) <= 46 else label[:45]
+        assert html.escape(shown) in chart, code
+
+
+def test_findings_by_agency_lists_every_finding_with_advice_once_per_code(page_text):
+    result = small_month_result()
+    f = result.report.findings
+    section = page_text[page_text.index('id="by-agency"'):page_text.index('id="codes"')]
+    for ori, mine in f.groupby(f["ori"].fillna("")):
+        start = section.index(f'id="detail-{ori or "no-ori"}"')
+        end = section.find("<details id=", start + 1)
+        part = section[start:end if end != -1 else len(section)]
+        assert part.count("<tr><td class=\"muted\">") == len(mine), ori
+        assert part.count("<strong>What to do:</strong>") == mine["code"].nunique(), ori
+
+
+def test_a_gap_recommendation_is_shown_once_per_code(page_text):
+    result = small_month_result()
+    section = page_text[page_text.index('id="gaps"'):page_text.index('id="agencies"')]
+    for (code, text), rows in result.gaps.groupby(["code", "recommendation"]):
+        assert section.count(str(html.escape(text))) == 1, code
+        assert section.count(f"the same as for {rows['ori'].iloc[0]} above") == len(rows) - 1

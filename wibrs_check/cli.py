@@ -12,7 +12,6 @@ import click
 from . import __version__, spec
 from .context import Context
 from .report import eds, github, junit, machine, sarif, text
-from .rules.registry import NEED_LABELS, all_rules
 from .runner import Options, build_report, exit_code
 from .terminal import echo
 
@@ -109,10 +108,10 @@ FORMATS["xlsx"] = _render_xlsx
 # format an output file's extension stands for when --format is not given.
 OUTPUT_NAMES = {"text": "findings.txt", "json": "findings.json", "csv": "findings.csv", "eds": "findings.eds",
                 "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
-                "html": "report.html"}
+                "html": "report.html", "xlsx": "findings.xlsx"}
 EXTENSION_FORMATS = {".txt": "text", ".text": "text", ".json": "json", ".csv": "csv", ".eds": "eds",
                      ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html",
-                     ".xlsx": "xlsx"}
+                     ".xlsx": "xlsx"}  # a format is used only when this build has its writer (FORMATS)
 
 
 def output_formats(fmt: str | None, output: Path | None) -> tuple[str, ...]:
@@ -136,7 +135,7 @@ def output_formats(fmt: str | None, output: Path | None) -> tuple[str, ...]:
 def _write(path: Path, fmt: str, report) -> list[Path]:
     """Write ``report`` as ``fmt`` to ``path`` (the EDS with its companion warning set)."""
     rendered = FORMATS[fmt](report)
-    if isinstance(rendered, bytes):
+    if isinstance(rendered, bytes):  # a binary format (a workbook)
         path.write_bytes(rendered)
     else:
         path.write_text(rendered, encoding="ascii" if fmt == "eds" else "utf-8", newline="")
@@ -226,79 +225,27 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     sys.exit(2 if committer and committer.failed else exit_code(report, strict))
 
 
-# Catalogued codes that are not record rules: how they are reported instead.
-SECTION_STATUS = {
-    "gap": "agency-level signal (batch, gaps)",
-    "file": "reported for each file that cannot be read (unreadable files; exit code 2)",
-}
-
-
-def _status(rule, code: str = "") -> str:
-    section = spec.edit_catalog().loc[code, "section"] if code in spec.edit_catalog().index else ""
-    if rule is None and section in SECTION_STATUS:
-        return SECTION_STATUS[section]
-    if rule is None:
-        return "not yet implemented"
-    if not rule.checks:
-        return "not checked without " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.needs))
-    if rule.needs:
-        return "implemented (needs " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.needs)) + ")"
-    if rule.partial_needs:
-        return "implemented (in the file; more with " + " and ".join(NEED_LABELS.get(n, n) for n in sorted(rule.partial_needs)) + ")"
-    return "implemented"
-
-
-def normalise_code(code: str) -> str:
-    """``4`` -> ``004``, ``ht01`` -> ``HT01``: the catalog's spelling of a code as typed."""
-    code = code.strip()
-    return code.upper() if not code.isdigit() else code.zfill(3) if len(code) < 3 else code
-
-
-def rule_text(code: str) -> str:
-    """What ``wibrs-check rules CODE`` prints (the web's rule pages show the same); ``code`` is in the catalog."""
-    row = spec.edit_catalog().loc[code]
-    rule = all_rules().get(code)
-    return "\n".join([
-        f"{code}  {row['severity']}  level {row['level'] or '-'}  data element {row['data_element'] or '(varies)'}",
-        f"{row['title']}", f"status: {_status(rule, code)}", "",
-        rule.documentation() if rule else row["description"],
-    ])
-
-
-def rule_rows() -> list[tuple[str, str, str, str, str, str]]:
-    """One row per catalogued code: code, severity, level, data element, status, title."""
-    registry = all_rules()
-    return [(c, row["severity"], row["level"], row["data_element"], _status(registry.get(c), c), row["title"])
-            for c, row in spec.edit_catalog().iterrows()]
-
-
 @main.command()
 @click.argument("code", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True)
 def rules(code, fmt):
     """List every edit code with its status, or print the documentation of CODE."""
-    catalog = spec.edit_catalog()
+    from . import rule_docs
+
     if code:
-        code = normalise_code(code)
-        if code not in catalog.index:
+        code = rule_docs.normalise_code(code)
+        if code not in spec.edit_catalog().index:
             raise click.UsageError(f"unknown code {code!r}; run 'wibrs-check rules' for the list")
-        click.echo(rule_text(code))
+        click.echo(rule_docs.rule_text(code))
         return
-    rows = rule_rows()
     if fmt == "csv":
         import csv
 
         writer = csv.writer(sys.stdout)
         writer.writerow(["code", "severity", "level", "data_element", "status", "title"])
-        writer.writerows(rows)
+        writer.writerows(rule_docs.rule_rows())
         return
-    fbi = [r for r in rows if r[0].isdigit()]
-    implemented = sum(1 for r in fbi if r[4].startswith("implemented"))
-    for r in rows:
-        click.echo(f"{r[0]:>5}  {r[1]:7}  {r[4][:40]:40}  {r[5]}")
-    click.echo(f"\n{implemented} of {len(fbi)} FBI edit numbers implemented; "
-               f"{sum(1 for r in fbi if r[4].startswith('not checked'))} need data not in the file; "
-               f"{sum(1 for r in fbi if r[4] == 'not yet implemented')} not yet implemented.")
+    click.echo(rule_docs.listing(), nl=False)
 
 
 @main.command()

@@ -244,3 +244,63 @@ def test_planted_cases_of_a_generated_month_ask_only_what_the_records_cannot_ans
     assert "buyer_or_organizer = yes" in result.output
     assert result.output.count("[y/n") == 2  # real provider? over 17? - the buyer's age says nothing
     assert "[sex_trafficking]" in result.output
+
+
+def _asked_numbers(output: str) -> dict[str, int]:
+    """Question text (first line) -> the number it was asked under."""
+    import re
+
+    return {m.group(2): int(m.group(1)) for m in re.finditer(r"^(\d+)\. (.+)$", output, re.MULTILINE)}
+
+
+def test_question_numbers_on_screen_are_the_steps_of_the_path(flat_file):
+    """26-000002: the record answers steps 2 and 3, so the next question asked is step 4."""
+    result = run(str(flat_file), "--incident", "26-000002", input="y\nn\nn\nn\n")
+    assert result.exit_code == 0, result.output
+    asked, path = result.output.split("How we got there:")
+    on_screen = _asked_numbers(asked)
+    in_path = _asked_numbers(path.replace("\n  ", "\n"))  # the path's steps, indented by two
+    assert on_screen and sorted(on_screen.values()) == [1, 4, 5, 6]
+    for question, number in on_screen.items():
+        assert any(q.startswith(question[:40]) and n == number for q, n in in_path.items()), (question, number)
+
+
+def test_incident_without_sex_trade_offense_says_so_first(tmp_path):
+    path = tmp_path / "burglary.txt"
+    records = incident("26-000009", (2, {"de6": "220", "de7": "C", "de8_1": "N", "de9": "20", "de8a_1": "88"}),
+                       (4, {"de23": "001", "de24_1": "220", "de25": "I", "de26": "40", "de27": "M", "de28": "W",
+                            "de29": "N", "de30": "R"}), offender("30"))
+    path.write_text("\n".join(format_record(level, values) for level, values in records) + "\n")
+    result = run(str(path), "--incident", "26-000009", input="n\n")
+    assert result.exit_code == 0, result.output
+    note = result.output.index("no prostitution (40A, 40B, 40C) or human trafficking")
+    assert note < result.output.index("1. ") and "its offenses are 220" in result.output
+    doc = json.loads(run(str(path), "--incident", "26-000009", "--format", "json", input="n\n").stdout)
+    assert doc["offenses"] == ["220"] and doc["sex_trade_offense"] is False
+
+
+def test_no_note_for_a_prostitution_incident(flat_file):
+    result = run(str(flat_file), "--incident", "26-000002", input="y\nn\nn\nn\n")
+    assert "no prostitution" not in result.output
+
+
+def test_the_docs_example_is_what_the_docs_say(monkeypatch):
+    """docs/trafficking-classifier.md runs the bundled sample; every line it shows is what
+    the command prints (the '...' lines stand for what it leaves out)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "trafficking-classifier.md").read_text()
+    block = doc[doc.index("$ wibrs-check classify WI0130100_2026-07.txt --incident"):]
+    block = block[:block.index("```")]
+    command, *shown = block.splitlines()
+    args = command.split()[3:]  # after "$ wibrs-check classify"
+    answers = [line.rsplit(":", 1)[1].strip() for line in shown if line.strip().startswith("[y/n")]
+    monkeypatch.chdir(root / "sample_submissions" / "wibrs")
+    result = run(*args, input="\n".join(answers + ["n"] * 6) + "\n")
+    assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()
+    for line in shown:
+        if line.strip() in ("", "...") or line.strip().startswith("[y/n"):
+            continue
+        assert line in printed, line

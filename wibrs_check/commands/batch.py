@@ -88,6 +88,7 @@ def run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir,
                                  months=months_option(months), exclude=exclude)
     if not result.inputs.paths and not result.report.fatal:
         raise click.UsageError("no submission files found in " + ", ".join(inputs))
+    result.report.settings_file = str(settings.source) if settings.source else ""  # named in findings.json
     return result, settings
 
 

@@ -103,12 +103,24 @@ def classify_with_known(
     like asked ones.
     """
     if ask is None:
-        counter = iter(range(1, 1000))
-
-        def ask(question: Question) -> bool:
-            return prompt_answer(question, next(counter))
-
+        ask = numbered_asker(known, chart)
     return ask_until_verdict(known, ask, chart)
+
+
+def numbered_asker(known: Mapping[str, bool | None], chart: Flowchart | None = None, *,
+                   err: bool = False) -> Callable[[Question], bool]:
+    """A terminal ``ask`` that numbers each question by its place in the path, so that
+    question 3 on the screen is step 3 of "How we got there" even when the record answered
+    steps 1 and 2."""
+    answered = {k: v for k, v in known.items() if v is not None}
+
+    def ask(question: Question) -> bool:
+        steps, _ = walk(answered, chart)
+        answer = prompt_answer(question, len(steps) + 1, err=err)
+        answered[question.fact] = answer
+        return answer
+
+    return ask
 
 
 # --------------------------------------------------------------------------- answers files
@@ -404,6 +416,9 @@ def classify(file: Path | None, incident_number: str | None, ori: str | None, an
         raise click.exceptions.Exit(1)
 
 
+# The offenses the flowchart is about: prostitution (40A-40C) and human trafficking (64A, 64B).
+SEX_TRADE_OFFENSES = frozenset({"40A", "40B", "40C", "64A", "64B"})
+
 INTRO = ("Is it sex trafficking for UCR? The state's flowchart, one question at a time.\n"
          "Answer y or n; ? shows what the question's key terms mean. Ctrl-D stops.")
 
@@ -411,12 +426,7 @@ INTRO = ("Is it sex trafficking for UCR? The state's flowchart, one question at 
 def _interactive(chart: Flowchart, fmt: str) -> None:
     to_stderr = fmt == "json"
     click.echo(INTRO, err=to_stderr)
-    counter = iter(range(1, 1000))
-
-    def ask(question: Question) -> bool:
-        return prompt_answer(question, next(counter), err=to_stderr)
-
-    verdict = classify_with_known({}, ask, chart)
+    verdict = classify_with_known({}, numbered_asker({}, chart, err=to_stderr), chart)
     if to_stderr:
         result = CaseResult("interactive", verdict.id, verdict.label, verdict.path, None)
         click.echo(json.dumps(result.to_json(), indent=2))
@@ -444,6 +454,12 @@ def _from_incident(file: Path, incident: str, ori: str | None, chart: Flowchart,
     to_stderr = fmt == "json"
     say = lambda text="": click.echo(text, err=to_stderr)  # noqa: E731
     say(f"Incident {facts.incident} of {facts.ori} in {file} (records {facts.records[0]}-{facts.records[-1]})")
+    if not set(facts.offenses) & SEX_TRADE_OFFENSES:
+        say(_wrap(f"This incident has no prostitution (40A, 40B, 40C) or human trafficking (64A, 64B) offense "
+                  f"or arrest charge; its offenses are {', '.join(facts.offenses) or 'none'}. The flowchart is "
+                  "for an exchange of sex for something of value; answer its questions only if the narrative "
+                  "describes one."))
+        say()
     if facts.filled:
         say("Filled in from the record:")
         for f in facts.filled:
@@ -455,15 +471,12 @@ def _from_incident(file: Path, incident: str, ori: str | None, chart: Flowchart,
                           "flowchart_facts.csv that matches decides)", indent="      "))
     else:
         say("The record answers none of the questions.")
-    counter = iter(range(1, 1000))
-
-    def ask(question: Question) -> bool:
-        return prompt_answer(question, next(counter), err=to_stderr)
-
-    verdict = classify_with_known(facts.known, ask, chart)
+    verdict = classify_with_known(facts.known, numbered_asker(facts.known, chart, err=to_stderr), chart)
     if to_stderr:
         result = CaseResult(f"{facts.ori} {facts.incident}", verdict.id, verdict.label, verdict.path, None).to_json()
         result["filled"] = [f.to_json() for f in facts.filled]
+        result["offenses"] = list(facts.offenses)
+        result["sex_trade_offense"] = bool(set(facts.offenses) & SEX_TRADE_OFFENSES)
         click.echo(json.dumps(result, indent=2))
     else:
         click.echo("")

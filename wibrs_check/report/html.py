@@ -352,7 +352,7 @@ def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFra
         version=__version__, processed_on=report.processed_on,
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), months=months, totals=totals, stats=stats or {},
         charts=_charts(summary, findings, evidence, gaps),
-        gaps=gaps.to_dict(orient="records"),
+        gaps=_gap_rows(gaps),
         agencies=agencies.to_dict(orient="records"), gap_codes_by_ori=gap_codes_by_ori,
         breakdown=_agency_breakdown(findings, frozenset(str(x["path"]) for x in report.files
                                                         if x.get("format") == "xml")),
@@ -395,6 +395,18 @@ def render_batch(result) -> str:
     return render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
                   months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped,
                   quiet_files=files_without_agency(result.report))
+
+
+def _gap_rows(gaps: pd.DataFrame) -> list[dict]:
+    """The gap signals for the page; a recommendation already shown for the same code is not
+    repeated: the row names the agency where it is (``same_as``)."""
+    rows = gaps.to_dict(orient="records")
+    first: dict[tuple[str, str], str] = {}
+    for row in rows:
+        key = (str(row["code"]), str(row["recommendation"]))
+        row["same_as"] = first.get(key, "")
+        first.setdefault(key, str(row["ori"]))
+    return rows
 
 
 def render_check(report: Report) -> str:

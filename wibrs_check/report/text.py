@@ -82,7 +82,8 @@ def _where(row, xml: bool) -> str:
 def _finding(row, fix: str, seen_fix: dict[str, str], raw: str | None, xml: bool, show_records: bool) -> list[str]:
     severity = {"error": "Error", "warning": "Warning", "flag": "Flag"}.get(row.severity, str(row.severity).title())
     where = _where(row, xml)
-    value = f" = '{row.value}'" if row.value else ""
+    named = bool(field_words(str(row.level or ""), row.column, row.data_element))
+    value = (f" = '{row.value}'" if named else f", value '{row.value}'") if row.value else ""
     lines = _wrap(f"{severity} {row.code}" + (f" in {where}" if where else "") + value + ":", first="  ")
     lines += _wrap(str(row.message))
     if show_records and raw is not None and not xml:
@@ -156,7 +157,7 @@ def render(report: Report, show_records: bool = True) -> str:
     out.append("wibrs-check report" + (f" ({report.processed_on})" if report.processed_on else ""))
     out += _wrap(
         f"{t['files']} file{'s' if t['files'] != 1 else ''}, {t['records']:,} records, {t['units']:,} reports "
-        f"(incidents, arrests, zero reports): {t['accepted']:,} would be accepted, {t['rejected']:,} rejected. "
+        f"(incidents, arrests, zero reports, summary returns): {t['accepted']:,} would be accepted, {t['rejected']:,} rejected. "
         f"{t['errors']:,} errors, {t['warnings']:,} warnings, {t['flags']:,} trafficking or gap flags.",
         indent="", first="")
     for bad in report.fatal:

@@ -62,6 +62,7 @@ class IncidentFacts:
     ori: str
     records: tuple[int, ...]  # record numbers of the incident's segments
     filled: tuple[FilledFact, ...]
+    offenses: tuple[str, ...] = ()  # the incident's offense codes (6) and arrest charges (45), sorted
 
     @property
     def known(self) -> dict[str, bool]:
@@ -175,4 +176,5 @@ def facts_from_incident(sub: Submission, incident: str, ori: str | None = None) 
             decided[row.fact] = FilledFact(first.fact, first.answer, first.evidence, first.explanation,
                                            first.disagreeing + (text,))
     return IncidentFacts(str(records["incident"].iloc[0]), str(records["ori"].iloc[0]),
-                         tuple(int(r) for r in records["record"]), tuple(decided.values()))
+                         tuple(int(r) for r in records["record"]), tuple(decided.values()),
+                         tuple(sorted(c for c in offenses | charges if isinstance(c, str) and c)))

@@ -2,7 +2,7 @@
 
 Wiring only. A check goes through :mod:`wibrs_check.web.checks` (the runner of
 ``wibrs-check check``) in a worker thread, never on the event loop; downloads are the
-writers of :mod:`wibrs_check.report`; rule pages show :func:`wibrs_check.cli.rule_text`;
+writers of :mod:`wibrs_check.report`; rule pages show :func:`wibrs_check.rule_docs.rule_text`;
 the flowchart is :mod:`wibrs_check.trafficking`.
 
 Safe by default (docs/web.md): uploads go to a private temporary folder that is removed
@@ -522,7 +522,7 @@ RULE_FIELDS = ("code", "severity", "level", "data_element", "status", "title")
 
 def rule_list(q: str = "") -> list[tuple]:
     """The catalog rows whose code or words contain every word of ``q``."""
-    from ..cli import rule_rows
+    from ..rule_docs import rule_rows
 
     rows = rule_rows()
     words = q.lower().split()
@@ -541,7 +541,7 @@ def rule_list(q: str = "") -> list[tuple]:
 
 
 def rule_doc(code: str) -> dict | None:
-    from ..cli import normalise_code, rule_text
+    from ..rule_docs import normalise_code, rule_text
 
     code = normalise_code(code)
     catalog = spec.edit_catalog()
