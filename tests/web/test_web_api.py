@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from wibrs_check import findings as findings_mod
 from wibrs_check import spec
-from wibrs_check.cli import main, rule_text
+from wibrs_check.cli import main
+from wibrs_check.rule_docs import rule_text
 from wibrs_check.context import Context
 from wibrs_check.report import eds as eds_writer
 from wibrs_check.runner import Options, check_file

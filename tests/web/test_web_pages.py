@@ -11,7 +11,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import shared_file
 
-from wibrs_check.cli import main, rule_text
+from wibrs_check.cli import main
+from wibrs_check.rule_docs import rule_text
 from wibrs_check.web.checks import Job
 
 from .conftest import EXAMPLES, SAMPLE, left_on_disk, prostitution_incident, upload_page, wait_for_results
