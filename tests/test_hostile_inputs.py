@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from conftest import shared_file
 from click.testing import CliRunner
 
 from wibrs_check.cli import main
@@ -140,6 +142,15 @@ def test_truncated_flat_file_says_so_once(tmp_path):
     whole.write_bytes(flat_text().encode()[:-15] + b"\n")
     doc = json.loads(run("check", whole, "--format", "json", "--today", "2026-08-01").stdout)
     assert "IO07" not in {f["code"] for f in doc["findings"]}
+
+
+def test_a_last_record_without_its_trailing_blanks_is_not_taken_for_a_cut(tmp_path):
+    """The FBI's test file ends in an arrestee segment that stops after its last required
+    field, with no line break: trailing blanks dropped, not a cut-off file (IO02, not IO07)."""
+    sample = shared_file("samples", "NIBRS_Test_Sample.txt")
+    doc = json.loads(run("check", sample, "--format", "json", "--select", "IO").stdout)
+    assert [(f["code"], f["record"]) for f in doc["findings"]] == [("IO02", 6)]
+    assert doc["files"][0]["records_unplaced"] == 0
 
 
 @pytest.mark.parametrize("encoding, bom", [("utf-16", ""), ("utf-16-le", ""), ("utf-8", "\ufeff")])

@@ -131,10 +131,13 @@ def assert_consistent(data: bytes, sub: Submission) -> None:
         assert (records.loc[frame.index, "level"] == str(level)).all()
         assert frame.index.isin(records.index).all()
     # A last record cut off by the end of the file (no final break, shorter than the length it
-    # declares) is set aside; every other unplaced record has an unknown level.
+    # declares and, for a known level, missing fields the level always requires) is set aside;
+    # every other unplaced record has an unknown level.
     last = expected[-1][1] if expected else ""
+    known = last[4:5] in {str(lv) for lv in spec.LEVELS}
     truncated = (bool(expected) and not data.endswith((b"\n", b"\r")) and last[:4].isdigit()
-                 and len(last) < int(last[:4]))
+                 and len(last) < int(last[:4])
+                 and not (known and len(last) >= spec.mandatory_end(int(last[4]))))
     assert sub.extra.get("truncated_rid") == (len(expected) - 1 if truncated else None)
     others = sub.unplaced.index.difference([len(expected) - 1] if truncated else [])
     assert not records.loc[others, "level"].isin([str(lv) for lv in spec.LEVELS]).any()

@@ -74,6 +74,23 @@ def field(level: int, column: str) -> Field:
     raise KeyError(f"level {level} has no column {column!r}")
 
 
+# The fields every segment starts with (for level 7, ``incident`` is the arrest transaction number).
+_HEADER_COLUMNS = frozenset({"seg_length", "seg_level", "action", "sub_month", "sub_year", "city", "ori", "incident"})
+
+
+@cache
+def mandatory_end(level: int) -> int:
+    """The last position of the fields a segment of ``level`` must always carry.
+
+    A record that stops after this position lost at most optional trailing fields (often just
+    blanks a records system dropped); one that stops before it cannot be a whole segment.
+    """
+    required = read_table(f"elements/level{level}.csv")
+    columns = set(required.loc[required["mandatory"] == "always", "column"])
+    header_end = max(f.end for f in layout(level) if f.column in _HEADER_COLUMNS)
+    return max([header_end] + [f.end for f in layout(level) if f.column in columns])
+
+
 def data_element_of(level: int, column: str) -> str:
     return field(level, column).data_element
 

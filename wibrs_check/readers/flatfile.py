@@ -209,7 +209,10 @@ def set_aside_truncated_record(sub: Submission, data: bytes) -> Submission:
     A file cut off while it was written or copied ends without a line break, in a record
     shorter than the segment length it declares. Checked field by field, that record would
     give a screen of errors that are only the cut; it is set aside instead, its rid kept in
-    ``extra["truncated_rid"]`` for the IO07 finding that says so once.
+    ``extra["truncated_rid"]`` for the IO07 finding that says so once. A last record that
+    still holds every field its level always requires is not taken for a cut: records systems
+    often drop trailing blanks, and the FBI's own test file ends that way. It is checked, and
+    IO02 says it is shorter than declared.
     """
     records = sub.records
     if not len(records) or data.endswith((b"\n", b"\r")) or not data.strip(b" "):
@@ -219,6 +222,8 @@ def set_aside_truncated_record(sub: Submission, data: bytes) -> Submission:
     if pd.isna(declared) or records.at[last, "length_actual"] >= declared:
         return sub
     level = int(records.at[last, "level"]) if str(records.at[last, "level"]).isdigit() else None
+    if level in spec.LEVELS and records.at[last, "length_actual"] >= spec.mandatory_end(level):
+        return sub
     if level in sub.frames and last in sub.frames[level].index:
         sub.frames[level] = sub.frames[level].drop(index=last)
     elif last in sub.unplaced.index:
