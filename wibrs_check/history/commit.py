@@ -43,6 +43,12 @@ class RunInfo:
 
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    # When the files are recorded as committed (None: the moment each is committed). A
+    # generated year sets it, so that its --as-of figures are known in advance.
+    committed_at: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        return self.committed_at or dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass
@@ -97,7 +103,7 @@ def commit_result(history, result: Result, run: RunInfo) -> CommitSummary:
     gb = facts.group_b(sub)
     zr = facts.zero(sub)
     ga_ok, gb_ok, zr_ok = (f[f["unit"].isin(accepted)] for f in (ga, gb, zr))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = run.now()
     oris = sorted((set(ga_ok["ori"]) | set(gb_ok["ori"]) | set(zr_ok["ori"])) - {""})
     month = _file_month(sub)
     with history.engine.connect().execution_options(write=True) as conn:
@@ -112,6 +118,7 @@ def commit_result(history, result: Result, run: RunInfo) -> CommitSummary:
             _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary)
             _note_layouts(conn, sub, accepted, run)
             _record_run(conn, result, units, ga, run, now, summary)
+            _record_received(conn, result, units, ga, gb, zr, run, now)
     return summary
 
 
@@ -179,6 +186,7 @@ def _apply_incident_deletes(conn, ga_ok, run, sub, now, summary) -> None:
     on_file = history_lookup(conn).incidents_on_file(requests[["ori", "incident"]], connection=conn)
     pairs = _matches(on_file, requests, ["ori", "incident"], "incident_date", "when")
     _delete_ids(conn, m.Incident.__table__, pairs["id"].unique())
+    mark_removed(conn, "A", pairs.drop_duplicates("id").rename(columns={"incident": "key", "incident_date": "unit_date"}), now)
     removed = pairs.groupby("request").size().reindex(range(len(requests)), fill_value=0).to_numpy()
     requests = requests.reset_index(drop=True)
     log = pd.DataFrame({"ori": requests["ori"], "key": requests["incident"], "key_date": requests["when"],
@@ -232,6 +240,9 @@ def _apply_arrest_deletes(conn, gb_ok, run, sub, now, summary) -> None:
     # A delete that names the arrestee sequence number removes that arrestee only.
     pairs = pairs[(pairs["req_seq"] == "") | (pairs["req_seq"] == pairs["seq"])]
     _delete_ids(conn, m.GroupBArrest.__table__, pairs["id"].unique())
+    gone = pairs.drop_duplicates("id")
+    mark_removed(conn, "B", pd.DataFrame({"ori": gone["ori"], "key": facts.arrest_key(gone["atn"], gone["seq"]),
+                                          "unit_date": gone["arrest_date"]}), now)
     removed = pairs.groupby("request").size().reindex(range(len(requests)), fill_value=0).to_numpy()
     requests = requests.reset_index(drop=True)
     log = pd.DataFrame({"ori": requests["ori"], "key": requests["atn"], "key_date": requests["when"], "removed": removed})
@@ -273,6 +284,7 @@ def _apply_zero_deletes(conn, zr_ok, run, sub, now, summary) -> None:
     keyed = requests.astype({"year": "int64", "month": "int64"}).reset_index(drop=True)
     pairs = keyed.assign(request=np.arange(len(keyed))).merge(on_file, on=["ori", "year", "month"], how="inner")
     _delete_ids(conn, table, pairs["id"].unique())
+    mark_removed(conn, "Z", pairs.drop_duplicates("id").rename(columns={"zero_month": "key"}), now)
     removed = pairs.groupby("request").size().reindex(range(len(keyed)), fill_value=0).to_numpy()
     log = pd.DataFrame({"ori": keyed["ori"], "key": keyed["zero_month"], "key_date": pd.NaT, "removed": removed})
     _log_deletes(conn, log, "Z", run, sub, now)
@@ -318,6 +330,7 @@ def _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary) 
     if not len(gone):
         return
     _delete_ids(conn, table, gone["id"].unique())
+    mark_removed(conn, "Z", gone.drop_duplicates("id"), now)
     _log_deletes(conn, gone.assign(key_date=pd.NaT, removed=1), "Z", run, sub, now)
     summary.zero_reports_deleted += int(gone["id"].nunique())
 
@@ -411,3 +424,90 @@ def _record_run(conn, result: Result, units: pd.DataFrame, ga: pd.DataFrame, run
         counts = counts.assign(run_id=run.id, file=source)
         conn.execute(m.RunFinding.__table__.insert(), _records(counts, [
             "run_id", "file", "ori", "month", "code", "severity", "count"]))
+
+
+# -- every report received (received_units), for the year report ----------------------------
+
+def mark_removed(conn: Connection, kind: str, rows: pd.DataFrame, now) -> None:
+    """Note ``now`` as the time the accepted reports (``ori``, ``key`` and, for incidents and
+    arrests, ``unit_date``) left the file; what was on file at an earlier date stays readable."""
+    if not len(rows):
+        return
+    from sqlalchemy import bindparam, update
+
+    table = m.ReceivedUnit.__table__
+    where = [table.c.ori == bindparam("b_ori"), table.c.kind == kind, table.c.key == bindparam("b_key"),
+             table.c.accepted.is_(True), table.c.removed_at.is_(None)]
+    params = pd.DataFrame({"b_ori": rows["ori"].to_numpy(), "b_key": rows["key"].astype(str).to_numpy()})
+    if kind in ("A", "B"):
+        where.append(table.c.unit_date == bindparam("b_date"))
+        params["b_date"] = _py_date(rows["unit_date"]).to_numpy()
+    stmt = update(table).where(*where).values(removed_at=now)
+    conn.execute(stmt, _records(params.drop_duplicates(), list(params.columns)))
+
+
+def received_rows(result: Result, units: pd.DataFrame, ga: pd.DataFrame, gb: pd.DataFrame,
+                  zr: pd.DataFrame) -> pd.DataFrame:
+    """One row per report of the file (incident, arrestee, zero report, SBR return) in the
+    shape of ``received_units``, without run, file and times."""
+    sub, found = result.submission, result.findings
+    if not len(units):
+        return pd.DataFrame(columns=RECEIVED_COLUMNS)
+    rejected = units.set_index("unit")["rejected"].astype(bool)
+    pieces = []
+    reports = ga[(ga["action"] == "I") & (ga["incident"] != "")]
+    if len(reports):
+        victims = facts.trafficking_victims(sub)
+        pieces.append(pd.DataFrame({
+            "unit": reports["unit"].to_numpy(), "ori": reports["ori"].to_numpy(), "kind": "A",
+            "key": reports["incident"].to_numpy(), "unit_date": reports["incident_date"].to_numpy(),
+            "sub_month": reports["sub_month"].to_numpy(), "offenses": reports["offense_codes"].to_numpy(),
+            "victims_64a": reports["unit"].map(victims["64A"]).fillna(0).astype(np.int64).to_numpy(),
+            "victims_64b": reports["unit"].map(victims["64B"]).fillna(0).astype(np.int64).to_numpy(),
+        }))
+    arrests = gb[(gb["action"] == "A") & (gb["atn"] != "")]
+    if len(arrests):
+        pieces.append(pd.DataFrame({
+            "unit": arrests["unit"].to_numpy(), "ori": arrests["ori"].to_numpy(), "kind": "B",
+            "key": facts.arrest_key(arrests["atn"], arrests["seq"]).to_numpy(),
+            "unit_date": arrests["arrest_date"].to_numpy(), "sub_month": arrests["sub_month"].to_numpy(),
+            "offenses": arrests["offense"].to_numpy(), "victims_64a": 0, "victims_64b": 0,
+        }))
+    zeros = zr[(zr["action"] == "A") & (zr["zero_month"] != "")]
+    if len(zeros):
+        pieces.append(pd.DataFrame({
+            "unit": zeros["unit"].to_numpy(), "ori": zeros["ori"].to_numpy(), "kind": "Z",
+            "key": zeros["zero_month"].to_numpy(), "unit_date": pd.NaT, "sub_month": zeros["sub_month"].to_numpy(),
+            "offenses": "", "victims_64a": 0, "victims_64b": 0,
+        }))
+    returns = facts.sbr_returns(sub)
+    if len(returns):
+        pieces.append(returns.assign(kind="S", unit_date=pd.NaT))
+    if not pieces:
+        return pd.DataFrame(columns=RECEIVED_COLUMNS)
+    out = pd.concat(pieces, ignore_index=True)
+    out["unit_date"] = pd.to_datetime(out["unit_date"], errors="coerce")
+    own = facts.month_text(out["unit_date"])
+    out["month"] = own.where(own != "", out["key"].where(out["kind"].isin(["Z", "S"]), out["sub_month"]))
+    out["accepted"] = ~out["unit"].map(rejected).fillna(False).astype(bool)
+    keyed = found[found["unit"].notna()].assign(unit=lambda f: f["unit"].astype(np.int64))
+    for severity, column in (("error", "errors"), ("flag", "flags")):
+        codes = keyed[keyed["severity"] == severity].drop_duplicates(["unit", "code"]).sort_values(["unit", "code"])
+        out[column] = out["unit"].map(codes.groupby("unit")["code"].agg(" ".join)).astype(object).fillna("").astype(str)
+    out["warnings"] = out["unit"].map(keyed[keyed["severity"] == "warning"].groupby("unit").size()).fillna(0).astype(
+        np.int64)
+    return out[list(RECEIVED_COLUMNS)]
+
+
+RECEIVED_COLUMNS = ("unit", "ori", "kind", "key", "unit_date", "month", "sub_month", "accepted", "errors", "warnings",
+                    "flags", "offenses", "victims_64a", "victims_64b")
+
+
+def _record_received(conn, result: Result, units, ga, gb, zr, run: RunInfo, now) -> None:
+    rows = received_rows(result, units, ga, gb, zr)
+    if not len(rows):
+        return
+    rows = rows.assign(unit_date=_py_date(rows["unit_date"]), run_id=run.id, file=str(result.submission.source),
+                       received_at=now, accepted=rows["accepted"].astype(bool))
+    columns = [c for c in RECEIVED_COLUMNS if c != "unit"] + ["run_id", "file", "received_at"]
+    conn.execute(m.ReceivedUnit.__table__.insert(), _records(rows, columns))
