@@ -193,6 +193,9 @@ def _register_optional_commands() -> None:
     from .commands.history import history
 
     main.add_command(history)
+    from .commands.report import report
+
+    main.add_command(report)
     try:
         from .commands.batch import batch
         from .commands.gaps import gaps
