@@ -138,7 +138,7 @@ class _Planner:
         return f"{self.year}-{month:02d}"
 
     def add(self, incident: gen.Incident, ori: str, month: int, day: dt.date, *, rejected: bool = False,
-            flags=(), errors: str = "", sent_month: int | None = None) -> gen.Incident:
+            flags=(), errors: str = "") -> gen.Incident:
         """Record a Group A incident or Group B arrest of ``ori`` dated in ``month``."""
         if incident.kind == "A":
             admin = incident.of_level(1)[0].values

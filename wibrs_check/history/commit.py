@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 
 from .. import __version__
 from ..engine import Result, agency_summary, unit_table
-from . import facts
+from . import facts, store
 from . import models as m
 
 ID_CHUNK = 2000
@@ -183,7 +183,7 @@ def _apply_incident_deletes(conn, ga_ok, run, sub, now, summary) -> None:
         return
     # An R (XML replace) removes whatever is on file under the number, whatever its date.
     requests["when"] = requests["incident_date"].where(requests["action"] == "D")
-    on_file = history_lookup(conn).incidents_on_file(requests[["ori", "incident"]], connection=conn)
+    on_file = store.incidents_on_file(conn, requests[["ori", "incident"]])
     pairs = _matches(on_file, requests, ["ori", "incident"], "incident_date", "when")
     _delete_ids(conn, m.Incident.__table__, pairs["id"].unique())
     mark_removed(conn, "A", pairs.drop_duplicates("id").rename(columns={"incident": "key", "incident_date": "unit_date"}), now)
@@ -198,19 +198,12 @@ def _apply_incident_deletes(conn, ga_ok, run, sub, now, summary) -> None:
     summary.deletes_matching_nothing += int(((removed == 0) & is_delete).sum())
 
 
-def history_lookup(conn: Connection):
-    """A History bound to the transaction's connection (look-ups see its own changes)."""
-    from .store import History
-
-    return History(conn.engine, conn.engine.url.render_as_string(hide_password=False))
-
-
 def _add_incidents(conn, ga_ok, run, sub, now, summary) -> None:
     adds = ga_ok[(ga_ok["action"] == "I") & ga_ok["incident_date"].notna() & (ga_ok["incident"] != "")]
     adds = adds.drop_duplicates(["ori", "incident"], keep="first")
     if not len(adds):
         return
-    on_file = history_lookup(conn).incidents_on_file(adds[["ori", "incident"]], connection=conn)
+    on_file = store.incidents_on_file(conn, adds[["ori", "incident"]])
     known = adds.merge(on_file[["ori", "incident"]].drop_duplicates(), on=["ori", "incident"], how="left", indicator=True)
     fresh = adds[(known["_merge"] == "left_only").to_numpy()]
     summary.already_on_file += len(adds) - len(fresh)
@@ -234,7 +227,7 @@ def _apply_arrest_deletes(conn, gb_ok, run, sub, now, summary) -> None:
         return
     is_delete = (requests["action"] == "D").to_numpy()
     requests["when"] = requests["arrest_date"].where(is_delete)
-    on_file = history_lookup(conn).arrests_on_file(requests[["ori", "atn"]], connection=conn)
+    on_file = store.arrests_on_file(conn, requests[["ori", "atn"]])
     pairs = _matches(on_file, requests.rename(columns={"seq": "req_seq"}), ["ori", "atn"], "arrest_date", "when",
                      extra=["req_seq"])
     # A delete that names the arrestee sequence number removes that arrestee only.
@@ -256,7 +249,7 @@ def _add_arrests(conn, gb_ok, run, sub, now, summary) -> None:
     adds = adds.drop_duplicates(["ori", "atn", "seq"], keep="first")
     if not len(adds):
         return
-    on_file = history_lookup(conn).arrests_on_file(adds[["ori", "atn"]], connection=conn)
+    on_file = store.arrests_on_file(conn, adds[["ori", "atn"]])
     known = adds.merge(on_file[["ori", "atn", "seq"]].drop_duplicates(), on=["ori", "atn", "seq"], how="left",
                        indicator=True)
     fresh = adds[(known["_merge"] == "left_only").to_numpy()]
@@ -276,9 +269,8 @@ def _apply_zero_deletes(conn, zr_ok, run, sub, now, summary) -> None:
     if not len(requests):
         return
     table = m.ZeroReport.__table__
-    on_file = history_lookup(conn)._by_keys(table, ("ori", "year", "month"),
-                                            requests[["ori", "year", "month"]].astype(object), ("id", "ori", "year", "month"),
-                                            connection=conn)
+    on_file = store.rows_by_keys(conn, table, ("ori", "year", "month"), requests[["ori", "year", "month"]].astype(object),
+                                 ("id", "ori", "year", "month"))
     if len(on_file):
         on_file = on_file.astype({"year": "int64", "month": "int64"})
     keyed = requests.astype({"year": "int64", "month": "int64"}).reset_index(drop=True)
@@ -298,8 +290,8 @@ def _add_zero_reports(conn, zr_ok, run, sub, now, summary) -> None:
     rows = adds.assign(year=adds["year"].astype(int), month=adds["month"].astype(int), file=str(sub.source),
                        run_id=run.id, recorded_at=now)
     table = m.ZeroReport.__table__
-    existing = history_lookup(conn)._by_keys(table, ("ori", "year", "month"), rows[["ori", "year", "month"]].astype(object),
-                                             ("ori", "year", "month"), connection=conn)
+    existing = store.rows_by_keys(conn, table, ("ori", "year", "month"), rows[["ori", "year", "month"]].astype(object),
+                                  ("ori", "year", "month"))
     insert = _dialect_insert(conn)
     stmt = insert(table).on_conflict_do_nothing(index_elements=["ori", "year", "month"])
     conn.execute(stmt, _records(rows, ["ori", "year", "month", "sub_month", "file", "run_id", "recorded_at"]))
@@ -321,8 +313,7 @@ def _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary) 
     if not len(months):
         return
     table = m.ZeroReport.__table__
-    on_file = history_lookup(conn)._by_keys(table, ("ori",), months[["ori"]], ("id", "ori", "year", "month"),
-                                            connection=conn)
+    on_file = store.rows_by_keys(conn, table, ("ori",), months[["ori"]], ("id", "ori", "year", "month"))
     if not len(on_file):
         return
     on_file["key"] = on_file["year"].astype(int).astype(str) + "-" + on_file["month"].astype(int).map("{:02d}".format)

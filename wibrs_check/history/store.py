@@ -230,52 +230,24 @@ class History:
     def _by_keys(self, table, key_columns: tuple[str, ...], keys: pd.DataFrame, columns: tuple[str, ...],
                  connection: Connection | None = None) -> pd.DataFrame:
         """Rows of ``table`` whose ``key_columns`` match a row of ``keys`` (same column names)."""
-        out_columns = list(columns)
-        keys = keys[list(key_columns)].drop_duplicates()
-        keys = keys[(keys != "").all(axis=1)] if len(keys) else keys
-        if not len(keys):
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
-        pieces = []
-
-        def run(conn: Connection) -> None:
-            selected = [table.c[c] for c in out_columns]
-            for chunk in _chunks(keys):
-                tuples = list(chunk.itertuples(index=False, name=None))
-                if len(key_columns) == 1:
-                    where = table.c[key_columns[0]].in_([t[0] for t in tuples])
-                else:
-                    where = tuple_(*[table.c[c] for c in key_columns]).in_(tuples)
-                rows = conn.execute(select(*selected).where(where)).all()
-                pieces.append(pd.DataFrame(rows, columns=out_columns))
-
         if connection is not None:
-            run(connection)
-        else:
-            with self.engine.connect() as conn:
-                run(conn)
-        frames = [p for p in pieces if len(p)]
-        if not frames:
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
-        return pd.concat(frames, ignore_index=True)
+            return rows_by_keys(connection, table, key_columns, keys, columns)
+        with self.engine.connect() as conn:
+            return rows_by_keys(conn, table, key_columns, keys, columns)
 
     def incidents_on_file(self, keys: pd.DataFrame, connection: Connection | None = None) -> pd.DataFrame:
-        """Incidents on file for the given (ori, incident) keys: ori, incident, incident_date
-        (datetime64), sub_month, offense_codes, arrestees, file, id."""
-        table = m.Incident.__table__
-        out = self._by_keys(table, ("ori", "incident"), keys,
-                            ("id", "ori", "incident", "incident_date", "sub_month", "offense_codes", "arrestees", "file"),
-                            connection)
-        out["incident_date"] = _as_dates(out["incident_date"])
-        return out
+        """Incidents on file for the given (ori, incident) keys (see :func:`incidents_on_file`)."""
+        if connection is not None:
+            return incidents_on_file(connection, keys)
+        with self.engine.connect() as conn:
+            return incidents_on_file(conn, keys)
 
     def arrests_on_file(self, keys: pd.DataFrame, connection: Connection | None = None) -> pd.DataFrame:
-        """Group B arrests on file for the given (ori, atn) keys: ori, atn, seq, arrest_date,
-        sub_month, file, id."""
-        table = m.GroupBArrest.__table__
-        out = self._by_keys(table, ("ori", "atn"), keys,
-                            ("id", "ori", "atn", "seq", "arrest_date", "sub_month", "file"), connection)
-        out["arrest_date"] = _as_dates(out["arrest_date"])
-        return out
+        """Group B arrests on file for the given (ori, atn) keys (see :func:`arrests_on_file`)."""
+        if connection is not None:
+            return arrests_on_file(connection, keys)
+        with self.engine.connect() as conn:
+            return arrests_on_file(conn, keys)
 
     def incidents_of(self, oris: Iterable[str]) -> pd.DataFrame:
         """Every incident on file for these ORIs: ori, incident, incident_date, sub_month,
@@ -449,6 +421,49 @@ MONTH_COLUMNS = (
     "ori", "month", "incidents", "incidents_64", "group_b", "zero_report", "received", "accepted", "rejected",
     "rejected_64", "errors", "warnings", "flags", "layout", "files",
 )
+
+
+def rows_by_keys(conn: Connection, table, key_columns: tuple[str, ...], keys: pd.DataFrame,
+                 columns: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of ``table`` whose ``key_columns`` match a row of ``keys`` (same column names), read
+    on ``conn`` (a commit's own transaction sees its own changes)."""
+    out_columns = list(columns)
+    keys = keys[list(key_columns)].drop_duplicates()
+    keys = keys[(keys != "").all(axis=1)] if len(keys) else keys
+    if not len(keys):
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
+    selected = [table.c[c] for c in out_columns]
+    pieces = []
+    for chunk in _chunks(keys):
+        tuples = list(chunk.itertuples(index=False, name=None))
+        if len(key_columns) == 1:
+            where = table.c[key_columns[0]].in_([t[0] for t in tuples])
+        else:
+            where = tuple_(*[table.c[c] for c in key_columns]).in_(tuples)
+        rows = conn.execute(select(*selected).where(where)).all()
+        if rows:
+            pieces.append(pd.DataFrame(rows, columns=out_columns))
+    if not pieces:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
+    return pd.concat(pieces, ignore_index=True)
+
+
+def incidents_on_file(conn: Connection, keys: pd.DataFrame) -> pd.DataFrame:
+    """Incidents on file for the given (ori, incident) keys: ori, incident, incident_date
+    (datetime64), sub_month, offense_codes, arrestees, file, id."""
+    out = rows_by_keys(conn, m.Incident.__table__, ("ori", "incident"), keys,
+                       ("id", "ori", "incident", "incident_date", "sub_month", "offense_codes", "arrestees", "file"))
+    out["incident_date"] = _as_dates(out["incident_date"])
+    return out
+
+
+def arrests_on_file(conn: Connection, keys: pd.DataFrame) -> pd.DataFrame:
+    """Group B arrests on file for the given (ori, atn) keys: ori, atn, seq, arrest_date,
+    sub_month, file, id."""
+    out = rows_by_keys(conn, m.GroupBArrest.__table__, ("ori", "atn"), keys,
+                       ("id", "ori", "atn", "seq", "arrest_date", "sub_month", "file"))
+    out["arrest_date"] = _as_dates(out["arrest_date"])
+    return out
 
 
 def _read(conn: Connection, table, columns: tuple[str, ...], oris: list[str] | None) -> pd.DataFrame:

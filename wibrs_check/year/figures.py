@@ -32,7 +32,7 @@ from sqlalchemy import select
 from ..history import models as m
 from ..history.facts import generation_2019_lengths
 from . import ledger
-from .tables import COLUMNS, frame
+from .tables import frame
 
 CERTIFICATION_RATE = 0.04  # the FBI's limit: an error rate under 4% ...
 CERTIFICATION_MONTHS = 3  # ... for three consecutive months
