@@ -140,6 +140,22 @@ def test_the_command_writes_every_format(year_store, tmp_path):
     assert "scorecard" in book.sheetnames and "columns" in book.sheetnames
 
 
+def test_agency_file_names_agencies_and_adds_those_that_sent_nothing(year_store, tmp_path):
+    from wibrs_check.agencies import load_agencies
+
+    url, expected = year_store
+    master = tmp_path / "agencies.csv"
+    failing = expected["roles"]["failing"]
+    master.write_text(f"ori,name\n{failing},Failing Police Department\nWI0999900,Silent Sheriff's Office\n")
+    with history.open_store(url, create=False) as store:
+        report = build(store, 2026, AS_OF, BEFORE, load_agencies(master))
+    cert = report.tables["certification"].set_index("ori")
+    assert cert.loc[failing, "agency"] == "Failing Police Department"
+    assert cert.loc["WI0999900", "months_not_sent"].split() == [f"2026-{k:02d}" for k in range(1, 13)]
+    silent = report.tables["followup_no_trafficking"].set_index("ori").loc["WI0999900"]
+    assert (silent["agency"], silent["incidents"]) == ("Silent Sheriff's Office", 0)
+
+
 def test_a_store_that_does_not_exist_and_a_bad_format_are_usage_errors(tmp_path):
     result = CliRunner().invoke(main, ["report", "2026", "--history", str(tmp_path / "none.sqlite3")])
     assert result.exit_code == 2 and "no history store" in result.output

@@ -133,6 +133,7 @@ class _Planner:
         roles = dict(zip(ROLES, oris))
         self.plan = Year(year, oris, roles)
         self.by_ori = {o: r for r, o in roles.items()}
+        self.known: dict[tuple[str, str, str], Report] = {}  # (ori, kind, key) -> its report
 
     def month_key(self, month: int) -> str:
         return f"{self.year}-{month:02d}"
@@ -149,11 +150,12 @@ class _Planner:
         else:
             values = incident.segments[0].values
             key, offenses, victims = f"{values['incident']}/{values['de40']}", values["de45"], {"64A": 0, "64B": 0}
-        existing = next((r for r in self.plan.reports if (r.ori, r.kind, r.key) == (ori, incident.kind, key)), None)
+        existing = self.known.get((ori, incident.kind, key))
         report = existing or Report(ori, incident.kind, key, self.month_key(month), offenses, victims["64A"],
                                     victims["64B"], tuple(flags))
         if existing is None:
             self.plan.reports.append(report)
+            self.known[(ori, incident.kind, key)] = report
         if rejected:
             report.rejected_at = report.rejected_at or day
             report.errors = errors

@@ -62,6 +62,8 @@ def read(history, months: list[str]) -> pd.DataFrame:
 def standing(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """One row per report received by the end of ``as_of``: its status and deciding copy."""
     cut = end_of_day(as_of)
+    rows = rows.assign(received_at=pd.to_datetime(rows["received_at"], utc=True),
+                       removed_at=pd.to_datetime(rows["removed_at"], utc=True))
     rows = rows[rows["received_at"] < cut]
     if not len(rows):
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in STANDING_COLUMNS})
