@@ -294,6 +294,9 @@ def _register_optional_commands() -> None:
     main.add_command(history)
     main.add_command(_LazyServe("serve", help="Serve the precheck web page, the flowchart form and the JSON API "
                                               "(docs/web.md).", add_help_option=False))
+    from .commands.report import report
+
+    main.add_command(report)
     try:
         from .commands.batch import batch
         from .commands.gaps import gaps

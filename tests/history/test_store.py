@@ -39,7 +39,7 @@ def test_open_migrates_an_empty_database_to_head_and_schema_equals_models(store_
         with store.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), m.Base.metadata)
     assert diff == []
-    assert _revision(store_url) == "0002"
+    assert _revision(store_url) == "0003"
 
 
 def test_upgrade_from_0001_keeps_rows_and_adds_the_evidence_column(store_url):

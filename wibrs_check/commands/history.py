@@ -65,6 +65,32 @@ def months(history_at, ori, fmt):
 
 
 @history.command()
+@HISTORY_OPTION
+@click.argument("file", required=False)
+@click.option("--ori", help="With --month: remove this agency's month instead of a file.")
+@click.option("--month", metavar="YYYY-MM", help="Month of submission (with --ori).")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed, change nothing.")
+def remove(history_at, file, ori, month, dry_run):
+    """Take back a mistaken --commit: remove what FILE (or an agency's month) put on file.
+
+    One transaction: the incidents, Group B arrests and zero reports it recorded, the reports
+    it sent, its counts. Deletes it applied are not undone (the store does not keep what a
+    delete removed).
+    """
+    from ..history.remove import remove as remove_from
+
+    if month and not ori:
+        raise click.UsageError("--month goes with --ori (to remove a file, name the file)")
+    store = _open(history_at)
+    with store:
+        try:
+            removal = remove_from(store, file=file, ori=ori.upper() if ori else None, month=month, dry_run=dry_run)
+        except HistoryError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"{removal.describe()} ({store.location})")
+
+
+@history.command()
 def where():
     """Print where the default store lives."""
     click.echo(str(default_path()))

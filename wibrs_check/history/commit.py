@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 
 from .. import __version__
 from ..engine import Result, agency_summary, unit_table
-from . import facts
+from . import facts, store
 from . import models as m
 
 ID_CHUNK = 2000
@@ -43,6 +43,12 @@ class RunInfo:
 
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    # When the files are recorded as committed (None: the moment each is committed). A
+    # generated year sets it, so that its --as-of figures are known in advance.
+    committed_at: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        return self.committed_at or dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass
@@ -97,7 +103,7 @@ def commit_result(history, result: Result, run: RunInfo) -> CommitSummary:
     gb = facts.group_b(sub)
     zr = facts.zero(sub)
     ga_ok, gb_ok, zr_ok = (f[f["unit"].isin(accepted)] for f in (ga, gb, zr))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = run.now()
     oris = sorted((set(ga_ok["ori"]) | set(gb_ok["ori"]) | set(zr_ok["ori"])) - {""})
     month = _file_month(sub)
     with history.engine.connect().execution_options(write=True) as conn:
@@ -112,6 +118,7 @@ def commit_result(history, result: Result, run: RunInfo) -> CommitSummary:
             _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary)
             _note_layouts(conn, sub, accepted, run)
             _record_run(conn, result, units, ga, run, now, summary)
+            _record_received(conn, result, units, ga, gb, zr, run, now)
     return summary
 
 
@@ -176,9 +183,10 @@ def _apply_incident_deletes(conn, ga_ok, run, sub, now, summary) -> None:
         return
     # An R (XML replace) removes whatever is on file under the number, whatever its date.
     requests["when"] = requests["incident_date"].where(requests["action"] == "D")
-    on_file = history_lookup(conn).incidents_on_file(requests[["ori", "incident"]], connection=conn)
+    on_file = store.incidents_on_file(conn, requests[["ori", "incident"]])
     pairs = _matches(on_file, requests, ["ori", "incident"], "incident_date", "when")
     _delete_ids(conn, m.Incident.__table__, pairs["id"].unique())
+    mark_removed(conn, "A", pairs.drop_duplicates("id").rename(columns={"incident": "key", "incident_date": "unit_date"}), now)
     removed = pairs.groupby("request").size().reindex(range(len(requests)), fill_value=0).to_numpy()
     requests = requests.reset_index(drop=True)
     log = pd.DataFrame({"ori": requests["ori"], "key": requests["incident"], "key_date": requests["when"],
@@ -190,19 +198,12 @@ def _apply_incident_deletes(conn, ga_ok, run, sub, now, summary) -> None:
     summary.deletes_matching_nothing += int(((removed == 0) & is_delete).sum())
 
 
-def history_lookup(conn: Connection):
-    """A History bound to the transaction's connection (look-ups see its own changes)."""
-    from .store import History
-
-    return History(conn.engine, conn.engine.url.render_as_string(hide_password=False))
-
-
 def _add_incidents(conn, ga_ok, run, sub, now, summary) -> None:
     adds = ga_ok[(ga_ok["action"] == "I") & ga_ok["incident_date"].notna() & (ga_ok["incident"] != "")]
     adds = adds.drop_duplicates(["ori", "incident"], keep="first")
     if not len(adds):
         return
-    on_file = history_lookup(conn).incidents_on_file(adds[["ori", "incident"]], connection=conn)
+    on_file = store.incidents_on_file(conn, adds[["ori", "incident"]])
     known = adds.merge(on_file[["ori", "incident"]].drop_duplicates(), on=["ori", "incident"], how="left", indicator=True)
     fresh = adds[(known["_merge"] == "left_only").to_numpy()]
     summary.already_on_file += len(adds) - len(fresh)
@@ -226,12 +227,15 @@ def _apply_arrest_deletes(conn, gb_ok, run, sub, now, summary) -> None:
         return
     is_delete = (requests["action"] == "D").to_numpy()
     requests["when"] = requests["arrest_date"].where(is_delete)
-    on_file = history_lookup(conn).arrests_on_file(requests[["ori", "atn"]], connection=conn)
+    on_file = store.arrests_on_file(conn, requests[["ori", "atn"]])
     pairs = _matches(on_file, requests.rename(columns={"seq": "req_seq"}), ["ori", "atn"], "arrest_date", "when",
                      extra=["req_seq"])
     # A delete that names the arrestee sequence number removes that arrestee only.
     pairs = pairs[(pairs["req_seq"] == "") | (pairs["req_seq"] == pairs["seq"])]
     _delete_ids(conn, m.GroupBArrest.__table__, pairs["id"].unique())
+    gone = pairs.drop_duplicates("id")
+    mark_removed(conn, "B", pd.DataFrame({"ori": gone["ori"], "key": facts.arrest_key(gone["atn"], gone["seq"]),
+                                          "unit_date": gone["arrest_date"]}), now)
     removed = pairs.groupby("request").size().reindex(range(len(requests)), fill_value=0).to_numpy()
     requests = requests.reset_index(drop=True)
     log = pd.DataFrame({"ori": requests["ori"], "key": requests["atn"], "key_date": requests["when"], "removed": removed})
@@ -245,7 +249,7 @@ def _add_arrests(conn, gb_ok, run, sub, now, summary) -> None:
     adds = adds.drop_duplicates(["ori", "atn", "seq"], keep="first")
     if not len(adds):
         return
-    on_file = history_lookup(conn).arrests_on_file(adds[["ori", "atn"]], connection=conn)
+    on_file = store.arrests_on_file(conn, adds[["ori", "atn"]])
     known = adds.merge(on_file[["ori", "atn", "seq"]].drop_duplicates(), on=["ori", "atn", "seq"], how="left",
                        indicator=True)
     fresh = adds[(known["_merge"] == "left_only").to_numpy()]
@@ -265,14 +269,14 @@ def _apply_zero_deletes(conn, zr_ok, run, sub, now, summary) -> None:
     if not len(requests):
         return
     table = m.ZeroReport.__table__
-    on_file = history_lookup(conn)._by_keys(table, ("ori", "year", "month"),
-                                            requests[["ori", "year", "month"]].astype(object), ("id", "ori", "year", "month"),
-                                            connection=conn)
+    on_file = store.rows_by_keys(conn, table, ("ori", "year", "month"), requests[["ori", "year", "month"]].astype(object),
+                                 ("id", "ori", "year", "month"))
     if len(on_file):
         on_file = on_file.astype({"year": "int64", "month": "int64"})
     keyed = requests.astype({"year": "int64", "month": "int64"}).reset_index(drop=True)
     pairs = keyed.assign(request=np.arange(len(keyed))).merge(on_file, on=["ori", "year", "month"], how="inner")
     _delete_ids(conn, table, pairs["id"].unique())
+    mark_removed(conn, "Z", pairs.drop_duplicates("id").rename(columns={"zero_month": "key"}), now)
     removed = pairs.groupby("request").size().reindex(range(len(keyed)), fill_value=0).to_numpy()
     log = pd.DataFrame({"ori": keyed["ori"], "key": keyed["zero_month"], "key_date": pd.NaT, "removed": removed})
     _log_deletes(conn, log, "Z", run, sub, now)
@@ -286,8 +290,8 @@ def _add_zero_reports(conn, zr_ok, run, sub, now, summary) -> None:
     rows = adds.assign(year=adds["year"].astype(int), month=adds["month"].astype(int), file=str(sub.source),
                        run_id=run.id, recorded_at=now)
     table = m.ZeroReport.__table__
-    existing = history_lookup(conn)._by_keys(table, ("ori", "year", "month"), rows[["ori", "year", "month"]].astype(object),
-                                             ("ori", "year", "month"), connection=conn)
+    existing = store.rows_by_keys(conn, table, ("ori", "year", "month"), rows[["ori", "year", "month"]].astype(object),
+                                  ("ori", "year", "month"))
     insert = _dialect_insert(conn)
     stmt = insert(table).on_conflict_do_nothing(index_elements=["ori", "year", "month"])
     conn.execute(stmt, _records(rows, ["ori", "year", "month", "sub_month", "file", "run_id", "recorded_at"]))
@@ -309,8 +313,7 @@ def _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary) 
     if not len(months):
         return
     table = m.ZeroReport.__table__
-    on_file = history_lookup(conn)._by_keys(table, ("ori",), months[["ori"]], ("id", "ori", "year", "month"),
-                                            connection=conn)
+    on_file = store.rows_by_keys(conn, table, ("ori",), months[["ori"]], ("id", "ori", "year", "month"))
     if not len(on_file):
         return
     on_file["key"] = on_file["year"].astype(int).astype(str) + "-" + on_file["month"].astype(int).map("{:02d}".format)
@@ -318,6 +321,7 @@ def _drop_contradicted_zero_reports(conn, ga_ok, gb_ok, run, sub, now, summary) 
     if not len(gone):
         return
     _delete_ids(conn, table, gone["id"].unique())
+    mark_removed(conn, "Z", gone.drop_duplicates("id"), now)
     _log_deletes(conn, gone.assign(key_date=pd.NaT, removed=1), "Z", run, sub, now)
     summary.zero_reports_deleted += int(gone["id"].nunique())
 
@@ -411,3 +415,90 @@ def _record_run(conn, result: Result, units: pd.DataFrame, ga: pd.DataFrame, run
         counts = counts.assign(run_id=run.id, file=source)
         conn.execute(m.RunFinding.__table__.insert(), _records(counts, [
             "run_id", "file", "ori", "month", "code", "severity", "count"]))
+
+
+# -- every report received (received_units), for the year report ----------------------------
+
+def mark_removed(conn: Connection, kind: str, rows: pd.DataFrame, now) -> None:
+    """Note ``now`` as the time the accepted reports (``ori``, ``key`` and, for incidents and
+    arrests, ``unit_date``) left the file; what was on file at an earlier date stays readable."""
+    if not len(rows):
+        return
+    from sqlalchemy import bindparam, update
+
+    table = m.ReceivedUnit.__table__
+    where = [table.c.ori == bindparam("b_ori"), table.c.kind == kind, table.c.key == bindparam("b_key"),
+             table.c.accepted.is_(True), table.c.removed_at.is_(None)]
+    params = pd.DataFrame({"b_ori": rows["ori"].to_numpy(), "b_key": rows["key"].astype(str).to_numpy()})
+    if kind in ("A", "B"):
+        where.append(table.c.unit_date == bindparam("b_date"))
+        params["b_date"] = _py_date(rows["unit_date"]).to_numpy()
+    stmt = update(table).where(*where).values(removed_at=now)
+    conn.execute(stmt, _records(params.drop_duplicates(), list(params.columns)))
+
+
+def received_rows(result: Result, units: pd.DataFrame, ga: pd.DataFrame, gb: pd.DataFrame,
+                  zr: pd.DataFrame) -> pd.DataFrame:
+    """One row per report of the file (incident, arrestee, zero report, SBR return) in the
+    shape of ``received_units``, without run, file and times."""
+    sub, found = result.submission, result.findings
+    if not len(units):
+        return pd.DataFrame(columns=RECEIVED_COLUMNS)
+    rejected = units.set_index("unit")["rejected"].astype(bool)
+    pieces = []
+    reports = ga[(ga["action"] == "I") & (ga["incident"] != "")]
+    if len(reports):
+        victims = facts.trafficking_victims(sub)
+        pieces.append(pd.DataFrame({
+            "unit": reports["unit"].to_numpy(), "ori": reports["ori"].to_numpy(), "kind": "A",
+            "key": reports["incident"].to_numpy(), "unit_date": reports["incident_date"].to_numpy(),
+            "sub_month": reports["sub_month"].to_numpy(), "offenses": reports["offense_codes"].to_numpy(),
+            "victims_64a": reports["unit"].map(victims["64A"]).fillna(0).astype(np.int64).to_numpy(),
+            "victims_64b": reports["unit"].map(victims["64B"]).fillna(0).astype(np.int64).to_numpy(),
+        }))
+    arrests = gb[(gb["action"] == "A") & (gb["atn"] != "")]
+    if len(arrests):
+        pieces.append(pd.DataFrame({
+            "unit": arrests["unit"].to_numpy(), "ori": arrests["ori"].to_numpy(), "kind": "B",
+            "key": facts.arrest_key(arrests["atn"], arrests["seq"]).to_numpy(),
+            "unit_date": arrests["arrest_date"].to_numpy(), "sub_month": arrests["sub_month"].to_numpy(),
+            "offenses": arrests["offense"].to_numpy(), "victims_64a": 0, "victims_64b": 0,
+        }))
+    zeros = zr[(zr["action"] == "A") & (zr["zero_month"] != "")]
+    if len(zeros):
+        pieces.append(pd.DataFrame({
+            "unit": zeros["unit"].to_numpy(), "ori": zeros["ori"].to_numpy(), "kind": "Z",
+            "key": zeros["zero_month"].to_numpy(), "unit_date": pd.NaT, "sub_month": zeros["sub_month"].to_numpy(),
+            "offenses": "", "victims_64a": 0, "victims_64b": 0,
+        }))
+    returns = facts.sbr_returns(sub)
+    if len(returns):
+        pieces.append(returns.assign(kind="S", unit_date=pd.NaT))
+    if not pieces:
+        return pd.DataFrame(columns=RECEIVED_COLUMNS)
+    out = pd.concat(pieces, ignore_index=True)
+    out["unit_date"] = pd.to_datetime(out["unit_date"], errors="coerce")
+    own = facts.month_text(out["unit_date"])
+    out["month"] = own.where(own != "", out["key"].where(out["kind"].isin(["Z", "S"]), out["sub_month"]))
+    out["accepted"] = ~out["unit"].map(rejected).fillna(False).astype(bool)
+    keyed = found[found["unit"].notna()].assign(unit=lambda f: f["unit"].astype(np.int64))
+    for severity, column in (("error", "errors"), ("flag", "flags")):
+        codes = keyed[keyed["severity"] == severity].drop_duplicates(["unit", "code"]).sort_values(["unit", "code"])
+        out[column] = out["unit"].map(codes.groupby("unit")["code"].agg(" ".join)).astype(object).fillna("").astype(str)
+    out["warnings"] = out["unit"].map(keyed[keyed["severity"] == "warning"].groupby("unit").size()).fillna(0).astype(
+        np.int64)
+    return out[list(RECEIVED_COLUMNS)]
+
+
+RECEIVED_COLUMNS = ("unit", "ori", "kind", "key", "unit_date", "month", "sub_month", "accepted", "errors", "warnings",
+                    "flags", "offenses", "victims_64a", "victims_64b")
+
+
+def _record_received(conn, result: Result, units, ga, gb, zr, run: RunInfo, now) -> None:
+    rows = received_rows(result, units, ga, gb, zr)
+    if not len(rows):
+        return
+    rows = rows.assign(unit_date=_py_date(rows["unit_date"]), run_id=run.id, file=str(result.submission.source),
+                       received_at=now, accepted=rows["accepted"].astype(bool))
+    columns = [c for c in RECEIVED_COLUMNS if c != "unit"] + ["run_id", "file", "received_at"]
+    conn.execute(m.ReceivedUnit.__table__.insert(), _records(rows, columns))

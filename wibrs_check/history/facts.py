@@ -174,3 +174,44 @@ def _zero(sub: Submission) -> pd.DataFrame:
     })
     out["zero_month"] = np.where(valid.to_numpy(), frame["zero_year"] + "-" + frame["zero_month"], "")
     return out[list(ZERO_COLUMNS)].reset_index(drop=True)
+
+
+def arrest_key(atn: pd.Series, seq: pd.Series) -> pd.Series:
+    """The key of one Group B arrestee in ``received_units``: arrest number/sequence number."""
+    return (atn.astype(str) + "/" + seq.astype(str)).reset_index(drop=True).set_axis(atn.index)
+
+
+def trafficking_victims(sub: Submission) -> pd.DataFrame:
+    """Per unit: how many victims are connected to a 64A and to a 64B offense (DE 24)."""
+    victims = _frame(sub, 4)
+    columns = [c for c in victims.columns if c.startswith("de24_")]
+    if not len(victims) or not columns:
+        return pd.DataFrame({code: pd.Series(dtype=np.int64) for code in TRAFFICKING})
+    connected = victims[columns]
+    per = pd.DataFrame({code: connected.eq(code).any(axis=1).to_numpy() for code in TRAFFICKING})
+    per["unit"] = _units(sub, victims)
+    return per.groupby("unit")[list(TRAFFICKING)].sum().astype(np.int64)
+
+
+def sbr_returns(sub: Submission) -> pd.DataFrame:
+    """Per summary (SBR) return (one agency-month): unit, ori, key and sub_month (YYYY-MM),
+    ``offenses`` (the forms sent: "A HT ASR") and the 64A / 64B actual counts of its Human
+    Trafficking return in ``victims_64a`` / ``victims_64b``."""
+    rows = sub.extra.get("sbr") if sub.format == "sbr" else None
+    columns = ["unit", "ori", "key", "sub_month", "offenses", "victims_64a", "victims_64b"]
+    if rows is None or not len(rows):
+        return pd.DataFrame(columns=columns)
+    records = sub.records[sub.records["unit_kind"] == "S"]
+    month = records.groupby("unit").agg(ori=("ori", "first"), year=("sub_year", "first"), month=("sub_month", "first"))
+    month["key"] = month["year"].astype(str) + "-" + month["month"].astype(str).str.zfill(2)
+    forms = rows.drop_duplicates(["unit", "form"]).sort_values(["unit", "form"]).groupby("unit")["form"].agg(" ".join)
+    actual = pd.to_numeric(rows["actual"], errors="coerce").fillna(0)
+    ht = rows.assign(actual=actual)[rows["form"] == "HT"]
+    counts = {code: ht[ht["line"] == code].groupby("unit")["actual"].sum() for code in TRAFFICKING}
+    out = pd.DataFrame({
+        "unit": month.index.to_numpy(), "ori": month["ori"].to_numpy(), "key": month["key"].to_numpy(),
+        "sub_month": month["key"].to_numpy(), "offenses": month.index.map(forms).fillna("").astype(str).to_numpy(),
+        "victims_64a": month.index.map(counts["64A"]).fillna(0).astype(np.int64).to_numpy(),
+        "victims_64b": month.index.map(counts["64B"]).fillna(0).astype(np.int64).to_numpy(),
+    })
+    return out[columns]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger, Date, DateTime, ForeignKey, Index, Integer, MetaData, SmallInteger, String, Text,
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, SmallInteger, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -54,14 +54,14 @@ class Incident(Base):
     incident: Mapped[str] = mapped_column(String(12))
     incident_date: Mapped[dt.date] = mapped_column(Date)
     sub_month: Mapped[str] = mapped_column(String(7))  # month of submission, YYYY-MM
-    offense_codes: Mapped[str] = mapped_column(String(40), default="")  # space-separated, sorted
-    activity_months: Mapped[str] = mapped_column(String(200), default="")  # YYYY-MM of incident, recovery, arrest dates
+    offense_codes: Mapped[str] = mapped_column(Text, default="")  # space-separated, sorted
+    activity_months: Mapped[str] = mapped_column(Text, default="")  # YYYY-MM of incident, recovery, arrest dates
     arrestees: Mapped[int] = mapped_column(SmallInteger, default=0)
     len_admin: Mapped[int | None] = mapped_column(SmallInteger)  # declared segment length per level
     len_offense: Mapped[int | None] = mapped_column(SmallInteger)
     len_victim: Mapped[int | None] = mapped_column(SmallInteger)
     len_offender: Mapped[int | None] = mapped_column(SmallInteger)
-    file: Mapped[str] = mapped_column(String(500), default="")
+    file: Mapped[str] = mapped_column(Text, default="")
     run_id: Mapped[str] = mapped_column(String(36))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
@@ -81,7 +81,7 @@ class GroupBArrest(Base):
     arrest_date: Mapped[dt.date] = mapped_column(Date)
     sub_month: Mapped[str] = mapped_column(String(7))
     offense: Mapped[str] = mapped_column(String(3), default="")
-    file: Mapped[str] = mapped_column(String(500), default="")
+    file: Mapped[str] = mapped_column(Text, default="")
     run_id: Mapped[str] = mapped_column(String(36))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
@@ -99,7 +99,7 @@ class ZeroReport(Base):
     year: Mapped[int] = mapped_column(SmallInteger)
     month: Mapped[int] = mapped_column(SmallInteger)
     sub_month: Mapped[str] = mapped_column(String(7))
-    file: Mapped[str] = mapped_column(String(500), default="")
+    file: Mapped[str] = mapped_column(Text, default="")
     run_id: Mapped[str] = mapped_column(String(36))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (UniqueConstraint("ori", "year", "month"),)
@@ -111,7 +111,7 @@ class AppliedDelete(Base):
     __tablename__ = "deletes"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(String(36))
-    file: Mapped[str] = mapped_column(String(500), default="")
+    file: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(1))  # A incident, B arrest, Z zero report, R XML replace
     ori: Mapped[str] = mapped_column(String(9))
     key: Mapped[str] = mapped_column(String(12))  # incident number, arrest transaction number or YYYY-MM
@@ -158,7 +158,7 @@ class RunFile(Base):
     __tablename__ = "run_files"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))
-    file: Mapped[str] = mapped_column(String(500))
+    file: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(8), default="")
     records: Mapped[int] = mapped_column(Integer, default=0)
     units: Mapped[int] = mapped_column(Integer, default=0)
@@ -173,7 +173,7 @@ class RunAgency(Base):
     __tablename__ = "run_agencies"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))
-    file: Mapped[str] = mapped_column(String(500))
+    file: Mapped[str] = mapped_column(Text)
     ori: Mapped[str] = mapped_column(String(9))
     month: Mapped[str] = mapped_column(String(7))
     units: Mapped[int] = mapped_column(Integer, default=0)
@@ -202,13 +202,50 @@ class RunFinding(Base):
     __tablename__ = "run_findings"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))
-    file: Mapped[str] = mapped_column(String(500))
+    file: Mapped[str] = mapped_column(Text)
     ori: Mapped[str] = mapped_column(String(9))
     month: Mapped[str] = mapped_column(String(7))
     code: Mapped[str] = mapped_column(String(8))
     severity: Mapped[str] = mapped_column(String(8))
     count: Mapped[int] = mapped_column(Integer)
     __table_args__ = (Index(None, "ori", "month"),)
+
+
+class ReceivedUnit(Base):
+    """Every report a committed file sent (revision 0003): one row per Group A incident,
+    Group B arrestee, zero report or summary (SBR) return, accepted or rejected, kept for the
+    year report (``wibrs-check report``).
+
+    ``month`` is the unit's own month (the incident date's, the arrest date's, the zero
+    report's or the return's), so a corrected resubmission counts for the month the
+    incident happened in. An accepted row that a later delete (or an XML replace, or
+    ``history remove``) takes off file gets ``removed_at``; rows are never rewritten
+    otherwise, so what was on file at any past date can be read back (``--as-of``).
+    """
+
+    __tablename__ = "received_units"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(36))
+    file: Mapped[str] = mapped_column(Text, default="")
+    ori: Mapped[str] = mapped_column(String(9))
+    kind: Mapped[str] = mapped_column(String(1))  # A incident, B Group B arrestee, Z zero report, S SBR return
+    key: Mapped[str] = mapped_column(Text)  # incident number; arrest number/sequence; YYYY-MM (Z, S)
+    unit_date: Mapped[dt.date | None] = mapped_column(Date)  # incident or arrest date
+    month: Mapped[str] = mapped_column(String(7))  # the unit's own month, YYYY-MM
+    sub_month: Mapped[str] = mapped_column(String(7))  # month of submission, YYYY-MM
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    errors: Mapped[str] = mapped_column(Text, default="")  # distinct error codes, space-separated
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    flags: Mapped[str] = mapped_column(Text, default="")  # distinct flag codes (HT01 ...), space-separated
+    offenses: Mapped[str] = mapped_column(Text, default="")  # offense codes (A, B); forms sent (S)
+    victims_64a: Mapped[int] = mapped_column(Integer, default=0)  # victims of a 64A offense (S: 64A actual)
+    victims_64b: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # when it was committed
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        Index(None, "ori", "month"),
+        Index(None, "ori", "kind", "key"),
+    )
 
 
 TABLES = Base.metadata.tables

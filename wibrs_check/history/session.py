@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .commit import CommitSummary, RunInfo
-from .store import History, HistoryError, open_store
+from .store import History, HistoryError, describe_error, open_store
 
 ENV = "WIBRS_CHECK_HISTORY"
 
@@ -79,7 +79,7 @@ class Committer:
             self.summaries.append(self.history.commit(result, self.run))
         except Exception as exc:  # the file's transaction was rolled back
             self.problems.append(f"{source}: not recorded, the history store is unchanged for this file "
-                                 f"({type(exc).__name__}: {exc})")
+                                 f"({describe_error(exc)})")
         return None
 
     @property

@@ -31,6 +31,19 @@ class HistoryError(Exception):
     """The history store cannot be opened or used (bad URL, unreachable server, not a store)."""
 
 
+def describe_error(exc: BaseException) -> str:
+    """A database error in words a user can read: the driver's first line, never the SQL
+    statement or its parameters (which may hold file names, records or passwords)."""
+    from sqlalchemy.exc import StatementError
+
+    inner = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    first = lines[0] if lines else type(inner).__name__
+    if first.startswith("(") and ")" in first:  # "(psycopg.errors.X) message": keep the message
+        first = first.split(")", 1)[1].strip() or first
+    return f"{type(inner).__name__}: {first[:300]}"
+
+
 def default_path() -> Path:
     """Where the store lives when none is named: the user's data directory
     (``platformdirs``: ``~/.local/share/wibrs-check`` on Linux, ``%LOCALAPPDATA%\\wibrs-check``
@@ -116,12 +129,12 @@ def open_store(value: str | os.PathLike | None = None, *, create: bool = True) -
     try:
         engine = _make_engine(url)
     except Exception as exc:  # unknown driver, malformed URL
-        raise HistoryError(f"cannot use history store {display_url(url)}: {exc}") from exc
+        raise HistoryError(f"cannot use history store {display_url(url)}: {describe_error(exc)}") from exc
     try:
         upgrade(engine)
     except Exception as exc:
         engine.dispose()
-        raise HistoryError(f"cannot open history store {display_url(url)}: {type(exc).__name__}: {exc}") from exc
+        raise HistoryError(f"cannot open history store {display_url(url)}: {describe_error(exc)}") from exc
     return History(engine, url)
 
 
@@ -217,52 +230,24 @@ class History:
     def _by_keys(self, table, key_columns: tuple[str, ...], keys: pd.DataFrame, columns: tuple[str, ...],
                  connection: Connection | None = None) -> pd.DataFrame:
         """Rows of ``table`` whose ``key_columns`` match a row of ``keys`` (same column names)."""
-        out_columns = list(columns)
-        keys = keys[list(key_columns)].drop_duplicates()
-        keys = keys[(keys != "").all(axis=1)] if len(keys) else keys
-        if not len(keys):
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
-        pieces = []
-
-        def run(conn: Connection) -> None:
-            selected = [table.c[c] for c in out_columns]
-            for chunk in _chunks(keys):
-                tuples = list(chunk.itertuples(index=False, name=None))
-                if len(key_columns) == 1:
-                    where = table.c[key_columns[0]].in_([t[0] for t in tuples])
-                else:
-                    where = tuple_(*[table.c[c] for c in key_columns]).in_(tuples)
-                rows = conn.execute(select(*selected).where(where)).all()
-                pieces.append(pd.DataFrame(rows, columns=out_columns))
-
         if connection is not None:
-            run(connection)
-        else:
-            with self.engine.connect() as conn:
-                run(conn)
-        frames = [p for p in pieces if len(p)]
-        if not frames:
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
-        return pd.concat(frames, ignore_index=True)
+            return rows_by_keys(connection, table, key_columns, keys, columns)
+        with self.engine.connect() as conn:
+            return rows_by_keys(conn, table, key_columns, keys, columns)
 
     def incidents_on_file(self, keys: pd.DataFrame, connection: Connection | None = None) -> pd.DataFrame:
-        """Incidents on file for the given (ori, incident) keys: ori, incident, incident_date
-        (datetime64), sub_month, offense_codes, arrestees, file, id."""
-        table = m.Incident.__table__
-        out = self._by_keys(table, ("ori", "incident"), keys,
-                            ("id", "ori", "incident", "incident_date", "sub_month", "offense_codes", "arrestees", "file"),
-                            connection)
-        out["incident_date"] = _as_dates(out["incident_date"])
-        return out
+        """Incidents on file for the given (ori, incident) keys (see :func:`incidents_on_file`)."""
+        if connection is not None:
+            return incidents_on_file(connection, keys)
+        with self.engine.connect() as conn:
+            return incidents_on_file(conn, keys)
 
     def arrests_on_file(self, keys: pd.DataFrame, connection: Connection | None = None) -> pd.DataFrame:
-        """Group B arrests on file for the given (ori, atn) keys: ori, atn, seq, arrest_date,
-        sub_month, file, id."""
-        table = m.GroupBArrest.__table__
-        out = self._by_keys(table, ("ori", "atn"), keys,
-                            ("id", "ori", "atn", "seq", "arrest_date", "sub_month", "file"), connection)
-        out["arrest_date"] = _as_dates(out["arrest_date"])
-        return out
+        """Group B arrests on file for the given (ori, atn) keys (see :func:`arrests_on_file`)."""
+        if connection is not None:
+            return arrests_on_file(connection, keys)
+        with self.engine.connect() as conn:
+            return arrests_on_file(conn, keys)
 
     def incidents_of(self, oris: Iterable[str]) -> pd.DataFrame:
         """Every incident on file for these ORIs: ori, incident, incident_date, sub_month,
@@ -336,6 +321,15 @@ class History:
         counted["layout"] = layout.groupby(["ori", "month"])["layout"].agg(lambda g: "/".join(sorted(set(g))))
         per.append(counted)
         out = pd.concat([p for p in per], axis=1)
+        # What is on file decides accepted / rejected (a file committed twice has its second
+        # copy rejected as duplicates, yet its incidents are on file).
+        figures = self.file_figures(oris)
+        if len(figures):
+            on_file = figures.groupby(["ori", "month"])[["accepted", "rejected", "units"]].sum()
+            on_file = on_file.rename(columns={"units": "received"})
+            out.index.names = ["ori", "month"]
+            for column in on_file.columns:
+                out.loc[on_file.index, column] = on_file[column]
         out.index.names = ["ori", "month"]
         out = out.reset_index()
         for column in MONTH_COLUMNS:
@@ -346,6 +340,59 @@ class History:
         out["zero_report"] = out["zero_report"].fillna(0).astype(bool)
         out["layout"] = out["layout"].where(out["layout"].notna() & (out["layout"] != 0), "").astype(str)
         return out[list(MONTH_COLUMNS)].sort_values(["ori", "month"]).reset_index(drop=True)
+
+    def file_figures(self, oris: list[str] | None = None, months: list[str] | None = None) -> pd.DataFrame:
+        """Per committed file, agency and month of submission, from what is on file now:
+        ``accepted`` (its reports that are on file), ``rejected`` (reports it sent that are not
+        on file: rejected and never accepted from another file), ``units`` (their sum).
+
+        Only files committed since revision 0003 (they left their reports in
+        ``received_units``); older commits keep the counts recorded at commit time.
+        """
+        columns = ["file", "ori", "month", "accepted", "rejected", "units"]
+        ledger = m.ReceivedUnit.__table__
+        query = select(ledger.c.file, ledger.c.ori, ledger.c.kind, ledger.c.key, ledger.c.unit_date,
+                       ledger.c.sub_month, ledger.c.accepted, ledger.c.removed_at)
+        if oris is not None:
+            query = query.where(ledger.c.ori.in_(oris))
+        if months is not None:
+            query = query.where(ledger.c.sub_month.in_(sorted(set(months))))
+        with self.engine.connect() as conn:
+            received = pd.DataFrame(conn.execute(query).all(), columns=[
+                "file", "ori", "kind", "key", "unit_date", "month", "accepted", "removed_at"])
+            if not len(received):
+                return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+            agencies = sorted(set(received["ori"]))
+            incidents = _read(conn, m.Incident.__table__, ("ori", "incident", "sub_month", "file"), agencies)
+            arrests = _read(conn, m.GroupBArrest.__table__, ("ori", "atn", "seq", "sub_month", "file"), agencies)
+            zeros = _read(conn, m.ZeroReport.__table__, ("ori", "year", "month", "sub_month", "file"), agencies)
+        from .facts import arrest_key
+
+        zero_keys = (zeros["year"].astype(str) + "-" + zeros["month"].astype(int).map("{:02d}".format)) if len(zeros) \
+            else pd.Series([], dtype=object)
+        returns = received[(received["kind"] == "S") & received["accepted"].astype(bool) & received["removed_at"].isna()]
+        on_file = pd.concat([
+            pd.DataFrame({"kind": "A", "ori": incidents["ori"], "key": incidents["incident"],
+                          "month": incidents["sub_month"], "file": incidents["file"]}),
+            pd.DataFrame({"kind": "B", "ori": arrests["ori"], "key": arrest_key(arrests["atn"], arrests["seq"]),
+                          "month": arrests["sub_month"], "file": arrests["file"]}),
+            pd.DataFrame({"kind": "Z", "ori": zeros["ori"], "key": zero_keys, "month": zeros["sub_month"],
+                          "file": zeros["file"]}),
+            returns[["kind", "ori", "key", "month", "file"]],
+        ], ignore_index=True).drop_duplicates(["kind", "ori", "key", "file"])
+        files = received[["file", "ori", "month"]].drop_duplicates()
+        if months is not None:
+            on_file = on_file[on_file["month"].isin(months)]
+        accepted = on_file.merge(files, on=["file", "ori", "month"]).groupby(["file", "ori", "month"]).size()
+        sent = received.drop_duplicates(["file", "ori", "month", "kind", "key"])
+        known = sent.merge(on_file[["kind", "ori", "key"]].drop_duplicates(), on=["kind", "ori", "key"], how="left",
+                           indicator=True)
+        rejected = known[known["_merge"] == "left_only"].groupby(["file", "ori", "month"]).size()
+        out = files.set_index(["file", "ori", "month"])
+        out["accepted"] = accepted.reindex(out.index, fill_value=0).astype(np.int64)
+        out["rejected"] = rejected.reindex(out.index, fill_value=0).astype(np.int64)
+        out["units"] = out["accepted"] + out["rejected"]
+        return out.reset_index()[columns]
 
     def runs(self) -> pd.DataFrame:
         """Every committed run, newest first."""
@@ -374,6 +421,49 @@ MONTH_COLUMNS = (
     "ori", "month", "incidents", "incidents_64", "group_b", "zero_report", "received", "accepted", "rejected",
     "rejected_64", "errors", "warnings", "flags", "layout", "files",
 )
+
+
+def rows_by_keys(conn: Connection, table, key_columns: tuple[str, ...], keys: pd.DataFrame,
+                 columns: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of ``table`` whose ``key_columns`` match a row of ``keys`` (same column names), read
+    on ``conn`` (a commit's own transaction sees its own changes)."""
+    out_columns = list(columns)
+    keys = keys[list(key_columns)].drop_duplicates()
+    keys = keys[(keys != "").all(axis=1)] if len(keys) else keys
+    if not len(keys):
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
+    selected = [table.c[c] for c in out_columns]
+    pieces = []
+    for chunk in _chunks(keys):
+        tuples = list(chunk.itertuples(index=False, name=None))
+        if len(key_columns) == 1:
+            where = table.c[key_columns[0]].in_([t[0] for t in tuples])
+        else:
+            where = tuple_(*[table.c[c] for c in key_columns]).in_(tuples)
+        rows = conn.execute(select(*selected).where(where)).all()
+        if rows:
+            pieces.append(pd.DataFrame(rows, columns=out_columns))
+    if not pieces:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in out_columns})
+    return pd.concat(pieces, ignore_index=True)
+
+
+def incidents_on_file(conn: Connection, keys: pd.DataFrame) -> pd.DataFrame:
+    """Incidents on file for the given (ori, incident) keys: ori, incident, incident_date
+    (datetime64), sub_month, offense_codes, arrestees, file, id."""
+    out = rows_by_keys(conn, m.Incident.__table__, ("ori", "incident"), keys,
+                       ("id", "ori", "incident", "incident_date", "sub_month", "offense_codes", "arrestees", "file"))
+    out["incident_date"] = _as_dates(out["incident_date"])
+    return out
+
+
+def arrests_on_file(conn: Connection, keys: pd.DataFrame) -> pd.DataFrame:
+    """Group B arrests on file for the given (ori, atn) keys: ori, atn, seq, arrest_date,
+    sub_month, file, id."""
+    out = rows_by_keys(conn, m.GroupBArrest.__table__, ("ori", "atn"), keys,
+                       ("id", "ori", "atn", "seq", "arrest_date", "sub_month", "file"))
+    out["arrest_date"] = _as_dates(out["arrest_date"])
+    return out
 
 
 def _read(conn: Connection, table, columns: tuple[str, ...], oris: list[str] | None) -> pd.DataFrame:

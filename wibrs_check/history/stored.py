@@ -58,6 +58,7 @@ def stored_months(history, months: list[str] | None = None, oris: list[str] | No
     for column in SUMMARY_COLUMNS:
         if column not in summary:
             summary[column] = 0 if column not in ("file", "format", "ori", "top_errors", "layout") else ""
+    summary = _on_file_counts(history, summary, rows, months, oris)
     # Stored files are named apart from the run's own files (a file name may come back every month).
     label = ("history " + rows["month"].astype(str) + ": " + rows["file"].astype(str)).to_numpy()
     summary = summary[list(SUMMARY_COLUMNS)].assign(file=label, month=rows["month"].to_numpy(), source="history")
@@ -71,6 +72,25 @@ def stored_months(history, months: list[str] | None = None, oris: list[str] | No
         evidence[column] = evidence[column].fillna(0 if template[column].dtype == "int64" else "").astype(
             template[column].dtype)
     return summary.reset_index(drop=True), evidence[list(EVIDENCE_COLUMNS)].reset_index(drop=True)
+
+
+def _on_file_counts(history, summary: pd.DataFrame, rows: pd.DataFrame, months, oris) -> pd.DataFrame:
+    """Accepted, rejected and received reports of each stored file as the store holds them
+    now, not as its latest commit counted them: a file committed twice would otherwise say
+    "0 accepted, all rejected" (its second copy's duplicates) while its reports are on file."""
+    figures = history.file_figures(oris=None if oris is None else sorted(set(oris)),
+                                   months=None if months is None else sorted(set(months)))
+    if not len(figures):
+        return summary
+    keyed = pd.DataFrame({"file": rows["file"].to_numpy(), "ori": rows["ori"].to_numpy(),
+                          "month": rows["month"].to_numpy()})
+    now = keyed.merge(figures, on=["file", "ori", "month"], how="left")
+    known = now["units"].notna().to_numpy()
+    for column in ("accepted", "rejected", "units"):
+        values = summary[column].to_numpy(copy=True)
+        values[known] = now.loc[known, column].astype("int64").to_numpy()
+        summary[column] = values
+    return summary
 
 
 def run_window(current_months: list[str], months: list[str] | None) -> list[str] | None:
