@@ -34,9 +34,9 @@ def gaps(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progre
     """
     refuse_missing_inputs(inputs)
     if output:
-        from ..cli import _check_writable
+        from ..cli import check_writable
 
-        _check_writable(output)
+        check_writable(output)
     result, settings = run(inputs, jobs, agencies, select, ignore, False, months, today_, xsd_dir, progress)
     frame = result.gaps
     if fmt == "csv":
