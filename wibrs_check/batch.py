@@ -349,21 +349,25 @@ class Progress:
         return "time left: estimating" if eta is None else f"about {_clock(eta)} left"
 
     def advance(self, part: FilePart) -> None:
+        from .terminal import rich_safe, safe
+
         self.done += 1
         now = time.perf_counter()
         if self.first_done_at is None:
             self.first_done_at = now
-        if part.file:
-            self.records += int(part.file.get("records_read", 0))
+        for piece in flatten_parts([part]):  # a zip: its members
+            if piece.file:
+                self.records += int(piece.file.get("records_read", 0))
         if not self.enabled:
             return
+        failed = [piece.fatal for piece in flatten_parts([part]) if piece.fatal]
         if self.bar is not None:
             self.bar.update(self.task, advance=1, rate=f"{self.rate():,.0f}", eta=self.time_left(now))
-            if part.fatal:
-                self.bar.console.print(f"[red]unreadable[/red] {part.fatal['path']}: {part.fatal['message']}")
+            for bad in failed:
+                self.bar.console.print(f"[red]unreadable[/red] {rich_safe(bad['path'])}: {rich_safe(bad['message'])}")
             return
-        if part.fatal:
-            print(f"wibrs-check: unreadable {part.fatal['path']}: {part.fatal['message']}", file=self.stream)
+        for bad in failed:
+            print(safe(f"wibrs-check: unreadable {bad['path']}: {bad['message']}"), file=self.stream)
         step = max(1, self.total // 20)
         if self.done == self.total or self.done % step == 0 or now - self.last_line > 10:
             self.last_line = now

@@ -38,7 +38,7 @@ def _refuse_folders(files) -> None:
             raise click.UsageError(f"{path} is a folder; use 'wibrs-check batch {path}' to check every file in it")
 
 
-def _check_writable(path: Path, folder: bool = False) -> None:
+def check_writable(path: Path, folder: bool = False) -> None:
     """Refuse, before any file is checked, an output that cannot be written (usage error, exit 2).
 
     ``folder``: ``path`` is a folder that will be created if missing (batch --output-dir)."""
@@ -195,7 +195,7 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
         raise click.UsageError(str(exc)) from None
     _refuse_folders(files)
     if output is not None:
-        _check_writable(output, folder=len(formats) > 1 or output.is_dir())
+        check_writable(output, folder=len(formats) > 1 or output.is_dir())
     ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
     report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), collect=committer)
     report.settings_file = str(settings.source) if settings.source else ""

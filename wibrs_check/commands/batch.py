@@ -299,9 +299,9 @@ def batch(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progr
         raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FINDINGS_FORMATS)}",
                                  param_hint="--format")
     refuse_missing_inputs(inputs)
-    from ..cli import _check_writable
+    from ..cli import check_writable
 
-    _check_writable(output_dir, folder=True)
+    check_writable(output_dir, folder=True)
     result, settings = run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress,
                            exclude=output_dir, plain_progress=True)
     written = write_outputs(result, output_dir, tuple(dict.fromkeys(chosen)))

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from .. import gaps as gaps_mod
-from .batch import common_options, run
+from .batch import common_options, refuse_missing_inputs, run
+from ..terminal import echo
 
 
 @click.command("gaps")
@@ -31,6 +32,11 @@ def gaps(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progre
 
     Exit status: 0 no gap signal, 1 at least one, 2 usage error or unreadable input.
     """
+    refuse_missing_inputs(inputs)
+    if output:
+        from ..cli import check_writable
+
+        check_writable(output)
     result, settings = run(inputs, jobs, agencies, select, ignore, False, months, today_, xsd_dir, progress)
     frame = result.gaps
     if fmt == "csv":
@@ -45,9 +51,9 @@ def gaps(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progre
             text += "(no agency master file given: agencies that sent nothing are not listed; use --agencies)\n"
     if output:
         output.write_text(text, encoding="utf-8", newline="")
-        click.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     for bad in result.report.fatal:
-        click.echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
+        echo(f"wibrs-check: {bad['path']}: {bad['message']}", err=True)
     raise SystemExit(2 if result.report.fatal else 1 if len(frame) else 0)
