@@ -67,6 +67,7 @@ class WorkerSetup:
 class TaskFile:
     path: str
     data: bytes | None = None  # the file's bytes with --upload
+    client_has: bool = True  # the client sees the path (else it is unreadable anywhere, as in the pool)
 
 
 def _peak_rss_mib() -> float:
@@ -118,7 +119,7 @@ def _check_one(item: TaskFile, setup: WorkerSetup, committer) -> FilePart:
         return gaps_mod.evidence(result)
 
     if item.data is None:
-        if not os.path.exists(item.path):
+        if item.client_has and not os.path.exists(item.path):
             return not_checked(item.path, f"not found by the {_where()}: workers need the same paths as the client "
                                           "(shared storage), or run with --upload to send the files' bytes")
         return check_file_part(Path(item.path), setup.ctx, setup.options, collect=collect)
@@ -196,7 +197,7 @@ class Cluster:
 
         def submit(number: int, group: list[int]):
             items = [TaskFile(str(paths[i]), Path(paths[i]).read_bytes() if self.upload and Path(paths[i]).is_file()
-                              else None) for i in group]
+                              else None, os.path.exists(paths[i])) for i in group]
             future = self.client.submit(check_task, items, setup, key=f"wibrs-check-{run}-{number}", pure=False)
             return future, group
 
@@ -280,7 +281,7 @@ def open_cluster(address: str, jobs: int, upload: bool = False, commit: bool = F
 
         commit_run = RunInfo()
     if address == LOCAL:
-        local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
         return Cluster(Client(local), local, upload, local.scheduler_address, commit_run)
     if "://" not in address:
         address = f"tcp://{address}"
