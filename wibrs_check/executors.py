@@ -233,6 +233,23 @@ class Cluster:
                 pending.add(new)
         return parts, stats  # type: ignore[return-value]
 
+    def map_chunks(self, chunks: list, ctx: Context, options: Options) -> list:
+        """Check the chunks of one split file (:mod:`wibrs_check.split`) on the workers, in order.
+        A chunk lost with its workers fails the file: its findings would be incomplete."""
+        from .split import check_chunk
+
+        if self.upload:
+            for chunk in chunks:
+                with open(chunk.path, "rb") as handle:
+                    handle.seek(chunk.begin)
+                    chunk.data = handle.read(chunk.stop - chunk.begin)
+        futures = self.client.map(check_chunk, chunks, ctx=ctx, options=options, pure=False)
+        try:
+            return self.client.gather(futures)
+        finally:
+            for chunk in chunks:
+                chunk.data = None
+
     def commit_messages(self, history) -> tuple[list[str], bool]:
         """What --commit did on the workers, as ``check --commit`` prints it, and whether it failed."""
         if self.commit_run is None:
