@@ -249,3 +249,15 @@ def test_commit_from_workers_writes_to_postgresql_one_transaction_per_file(tmp_p
                                       "-o", str(tmp_path / "again")])
     findings = pd.read_csv(tmp_path / "again" / "findings.csv", dtype=str)
     assert (findings["message"].str.contains("already on file")).any(), again.output
+
+
+def test_gaps_on_a_local_cluster_equals_the_process_pool(tmp_path):
+    built = small_month()
+    inputs = [str(p) for p in month_inputs(6)]
+    common = ["gaps", *inputs, "--agencies", str(built.agency_file), "--select", ",".join(RULES), "--today",
+              TODAY.isoformat(), "--no-progress", "--format", "csv"]
+    on_pool = CliRunner().invoke(main, common + ["-j", "2", "-o", str(tmp_path / "pool.csv")])
+    on_dask = CliRunner().invoke(main, common + ["--scheduler", "local", "-j", "2", "-o", str(tmp_path / "dask.csv")])
+    assert on_pool.exit_code == on_dask.exit_code, on_dask.output
+    assert (tmp_path / "pool.csv").read_text() == (tmp_path / "dask.csv").read_text()
+    assert len((tmp_path / "dask.csv").read_text().splitlines()) > 1

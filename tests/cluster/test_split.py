@@ -116,3 +116,21 @@ def test_check_command_chunk_mb_gives_the_same_report(tmp_path):
 
 def test_default_chunk_size_fits_the_machine():
     assert split.default_chunk_mb(1) >= split.default_chunk_mb(4) >= 8
+
+
+def test_a_split_check_with_a_history_store_equals_the_unsplit_check(tmp_path):
+    """The history edits (056/088/759 against earlier months, 028/029) discount the file's own
+    earlier copies and deletes, which may lie in another chunk."""
+    from wibrs_check.history import open_store
+    from wibrs_check.history.session import Committer
+
+    store = open_store(str(tmp_path / "history.sqlite"), create=True)
+    earlier = sorted((huge_file().parent / (huge_file().stem + "-parts")).glob("*.txt"))[0]
+    committer = Committer(store)
+    check_file_part(earlier, Context(history=store, today=TODAY), Options(), collect=committer)
+    assert not committer.failed and committer.summaries[0].incidents_added > 0
+    ctx = Context(history=store, today=TODAY)
+    whole = check_file_part(huge_file(), ctx, Options())
+    assert {"056", "759"} <= set(whole.findings["code"])
+    assert_same_part(whole, split.check_split(huge_file(), ctx, Options(), CHUNK, jobs=1))
+    store.close()
