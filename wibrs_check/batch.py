@@ -41,6 +41,7 @@ import pandas as pd
 from . import gaps as gaps_mod
 from .agencies import by_ori
 from .context import Context
+from .executors import accounting, not_checked
 from .report import Report
 from .runner import FilePart, Options, check_file_part, flatten_parts, merge_parts
 
@@ -449,7 +450,8 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
             try:
                 done(i, *pool.submit(_check_one, str(paths[i])).result())
             except BrokenProcessPool:
-                done(i, _failed(paths[i], "the worker process checking this file died (out of memory?)"), {})
+                done(i, not_checked(str(paths[i]), "not checked: the worker process checking this file died "
+                                                    "(out of memory?)"), {})
             except Exception as exc:  # noqa: BLE001
                 done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
     return parts, stats  # type: ignore[return-value]
@@ -457,14 +459,21 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
 
 def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs: int | None = None,
               progress: bool | None = None, months: list[str] | None = None,
-              exclude: Path | None = None) -> BatchResult:
-    """Check every file the inputs name and build the month's report, summary and gap report."""
+              exclude: Path | None = None, cluster=None) -> BatchResult:
+    """Check every file the inputs name and build the month's report, summary and gap report.
+
+    ``cluster``: an :class:`wibrs_check.executors.Cluster` to check the files on Dask
+    workers instead of the local process pool (the same parts come back)."""
     inputs = collect_inputs(items, exclude=exclude)
     jobs = jobs or default_jobs()
     started = time.perf_counter()
     bar = Progress(len(inputs.paths), progress)
     try:
-        parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance)
+        if cluster is None:
+            parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance)
+        else:
+            parts, worker_stats = cluster.check(inputs.paths, ctx, options, bar.advance)
+            jobs = cluster.workers()
     finally:
         bar.close()
     seconds = time.perf_counter() - started
@@ -487,7 +496,8 @@ def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs:
         "files_per_second": round(checked / seconds, 3) if seconds else None,
         "records_per_second": round(records / seconds, 1) if seconds else None,
         "worker_peak_rss_mib": round(max((s.get("rss_peak_mib", 0) for s in worker_stats), default=0), 1),
-        "workers": len({s["pid"] for s in worker_stats if "pid" in s}),
+        "workers": len({(s.get("host"), s["pid"]) for s in worker_stats if "pid" in s}),
+        "accounting": accounting(checked + len(inputs.missing), parts),
     }
     return BatchResult(report, evidence, summary, gap_frame, run, inputs, stats)
 

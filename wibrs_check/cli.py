@@ -12,7 +12,7 @@ import click
 from . import __version__, spec
 from .context import Context
 from .report import eds, github, junit, machine, sarif, text
-from .runner import Options, build_report, exit_code
+from .runner import Options, exit_code
 from .terminal import echo
 
 FORMATS = {
@@ -169,7 +169,15 @@ def _write(path: Path, fmt: str, report) -> list[Path]:
 @click.option("--commit", is_flag=True,
               help="After checking, record the accepted incidents, arrests and zero reports in the history store and "
                    "apply the deletes, one transaction per file. Use it once, for the file you actually send.")
-def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir, history_at, commit):
+@click.option("--chunk-mb", type=click.FloatRange(min=0.01), default=None, metavar="MB",
+              help="Check a flat file larger than this in chunks split at incident boundaries, with the same "
+                   "findings (default: sized for this machine's memory; docs/cluster.md).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the chunks of a split file (default: every core).")
+@click.option("--scheduler", metavar="ADDRESS", envvar="WIBRS_CHECK_SCHEDULER",
+              help="Check the chunks of a split file on a Dask cluster (tcp://host:8786, or 'local').")
+def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir, history_at, commit, chunk_mb, jobs,
+          scheduler):
     """Check FILES and report every problem with its FBI error number, record and field.
 
     Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage error or
@@ -197,7 +205,8 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     if output is not None:
         check_writable(output, folder=len(formats) > 1 or output.is_dir())
     ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
-    report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), collect=committer)
+    report = _checked_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), committer,
+                             chunk_mb, jobs, scheduler)
     report.settings_file = str(settings.source) if settings.source else ""
     if ctx.agencies is not None:  # a clerk's file: only its own agencies' missing months, not the state's
         from .agencies import senders_missing_months
@@ -223,6 +232,34 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     for line in committer.messages() if committer else ():
         echo(line, err=True)
     sys.exit(2 if committer and committer.failed else exit_code(report, strict))
+
+
+def _checked_report(files, ctx, options, committer, chunk_mb, jobs, scheduler):
+    """The report of ``check``: a huge flat file is checked in chunks (wibrs_check.split)."""
+    from .split import build_report as build_split_report, default_chunk_mb
+
+    jobs = jobs or default_jobs()
+    chunk_bytes = int((chunk_mb or default_chunk_mb(jobs)) * 2**20)
+
+    def told(path, chunks):
+        echo(f"wibrs-check: {path} is checked in {chunks} chunks of about {chunk_bytes / 2**20:,.1f} MB", err=True)
+
+    if not scheduler:
+        return build_split_report(files, ctx, options, chunk_bytes, jobs, collect=committer, on_split=told)
+    from .executors import ClusterError, open_cluster
+
+    try:
+        cluster = open_cluster(scheduler, jobs)
+    except ClusterError as exc:
+        raise click.UsageError(str(exc)) from None
+    with cluster:
+        return build_split_report(files, ctx, options, chunk_bytes, jobs, cluster, collect=committer, on_split=told)
+
+
+def default_jobs() -> int:
+    from .batch import default_jobs as cores
+
+    return cores()
 
 
 @main.command()

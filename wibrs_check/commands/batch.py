@@ -20,6 +20,7 @@ from ..config import resolve_cli, split_codes
 from ..context import Context
 from ..runner import Options, exit_code
 from ..terminal import echo, rich_safe
+from .cluster import commit_option
 
 FINDINGS_FORMATS = ("csv", "json", "text", "eds", "sarif", "junit", "github", "xlsx")
 SUFFIX = {"csv": "findings.csv", "json": "findings.json", "text": "findings.txt", "eds": "findings.eds",
@@ -70,8 +71,9 @@ def common_options(func):
     for option in reversed(options):
         func = option(func)
     from ..history.session import batch_option  # --history: months from the store (docs/history.md)
+    from .cluster import cluster_options  # --scheduler, --upload (docs/cluster.md)
 
-    return batch_option(func)
+    return cluster_options(batch_option(func))
 
 
 def run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress, exclude=None,
@@ -84,8 +86,19 @@ def run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir,
     options = Options(settings.select, settings.ignore, settings.strict, xsd_dir)
     if progress is None and plain_progress and not sys.stderr.isatty():
         progress = True  # plain lines for a long run into a log
-    result = batch_mod.run_batch(inputs, ctx, options, jobs=settings.jobs, progress=progress,
-                                 months=months_option(months), exclude=exclude)
+    from .cluster import open_for_run
+
+    cluster = open_for_run(settings.jobs or batch_mod.default_jobs(), ctx.history)
+    try:
+        result = batch_mod.run_batch(inputs, ctx, options, jobs=settings.jobs, progress=progress,
+                                     months=months_option(months), exclude=exclude, cluster=cluster)
+        if cluster is not None:
+            result.stats["scheduler"] = cluster.address
+            messages, failed = cluster.commit_messages(ctx.history)
+            result.stats["commit_messages"], result.stats["commit_failed"] = messages, failed
+    finally:
+        if cluster is not None:
+            cluster.close()
     if not result.inputs.paths and not result.report.fatal:
         raise click.UsageError("no submission files found in " + ", ".join(inputs))
     result.report.settings_file = str(settings.source) if settings.source else ""  # named in findings.json
@@ -262,8 +275,15 @@ def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path])
                       f"(listed in summary.json): {', '.join(rich_safe(Path(x['path']).name) for x in result.inputs.skipped[:5])}"
                       + (" ..." if len(result.inputs.skipped) > 5 else ""))
     st = result.stats
-    console.print(f"checked in {st['seconds']:.1f} s with {st['jobs']} worker(s): {st['files_per_second']:.2f} files/s, "
-                  f"{st['records_per_second']:,.0f} records/s")
+    where = f" on the Dask cluster {st['scheduler']}" if st.get("scheduler") else ""
+    console.print(f"checked in {st['seconds']:.1f} s with {st['jobs']} worker(s){where}: {st['files_per_second']:.2f} "
+                  f"files/s, {st['records_per_second']:,.0f} records/s")
+    if "accounting" in st:
+        from ..executors import describe_accounting
+
+        console.print(describe_accounting(st["accounting"]))
+    for line in st.get("commit_messages", ()):
+        console.print(rich_safe(line))
     found = path_accounting(result)
     console.print(f"paths found: {found['found']:,}: {found['checked']:,} checked, {found['unreadable']:,} "
                   f"unreadable, {found['skipped']:,} skipped")
@@ -273,6 +293,7 @@ def print_summary(result: batch_mod.BatchResult, rows: int, written: list[Path])
 
 @click.command("batch")
 @common_options
+@commit_option  # with --scheduler (docs/cluster.md)
 @click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("wibrs-check-report"),
               show_default=True, help="Folder for summary, gap report, HTML report and findings.")
 @click.option("--format", "formats", multiple=True, default=("csv",), show_default=True,
@@ -308,4 +329,4 @@ def batch(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progr
     print_summary(result, rows, written)
     for bad_rule in result.report.rule_failures:
         echo(f"wibrs-check: rule {bad_rule['code']} failed on {bad_rule['path']}: {bad_rule['message']}", err=True)
-    sys.exit(exit_code(result.report, settings.strict))
+    sys.exit(2 if result.stats.get("commit_failed") else exit_code(result.report, settings.strict))
