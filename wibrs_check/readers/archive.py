@@ -38,11 +38,16 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or the end re
 
 @dataclass
 class Member:
-    """One member of a zip: ``label`` (for messages only), and ``data`` or ``problem``."""
+    """One member of a zip: ``label`` (for messages only), and ``data`` or ``problem``.
+
+    ``over_limit`` names the limit that left a member unread, ``"files"`` (too many members)
+    or ``"bytes"`` (too much inflated), so that the web page can answer "too large" rather
+    than "cannot be read"; it is None for members read, or unreadable for another reason."""
 
     label: str
     data: bytes | None = None
     problem: str | None = None
+    over_limit: str | None = None
 
 
 class ArchiveError(Exception):
@@ -92,7 +97,7 @@ def zip_members(source: str | Path | bytes | BinaryIO, max_members: int = MAX_ME
         for count, info in enumerate(infos):
             label = member_label(info.filename)
             if count >= max_members:
-                yield Member(label, problem=f"not read: the zip holds more than {max_members:,} files")
+                yield Member(label, problem=f"not read: the zip holds more than {max_members:,} files", over_limit="files")
                 continue
             if info.flag_bits & 0x1:
                 yield Member(label, problem="not read: the member is encrypted")
@@ -100,7 +105,7 @@ def zip_members(source: str | Path | bytes | BinaryIO, max_members: int = MAX_ME
             budget = min(max_member_bytes, max_total_bytes - total)
             if budget <= 0:
                 yield Member(label, problem=f"not read: the zip's members inflate to more than "
-                                            f"{max_total_bytes:,} bytes together")
+                                            f"{max_total_bytes:,} bytes together", over_limit="bytes")
                 continue
             try:
                 with archive.open(info) as handle:
@@ -116,10 +121,10 @@ def zip_members(source: str | Path | bytes | BinaryIO, max_members: int = MAX_ME
                 if budget < max_member_bytes:
                     total = max_total_bytes
                     yield Member(label, problem=f"not read: the zip's members inflate to more than "
-                                                f"{max_total_bytes:,} bytes together (zip bomb?)")
+                                                f"{max_total_bytes:,} bytes together (zip bomb?)", over_limit="bytes")
                 else:
                     yield Member(label, problem=f"not read: it inflates to more than {max_member_bytes:,} "
-                                                "bytes (zip bomb?)")
+                                                "bytes (zip bomb?)", over_limit="bytes")
                 continue
             total += len(data)
             if is_zip(data[:4]):

@@ -10,18 +10,19 @@ Limits (:class:`Limits`): the bytes of one request's uploads, the number of file
 each zip the number of members and their total size once unpacked, counted while unpacking
 (the sizes a zip declares can lie). A zip inside a zip is refused rather than unpacked.
 
-The zip handling here is the web's own; when the readers learn to read zip members
-themselves (readers/archive.py), :func:`unpack_zip` is the one function to hand over.
+Zips are opened by :func:`wibrs_check.readers.archive.zip_members`, the one safe zip reader
+that ``check`` and ``batch`` use too; this module only maps its answers to HTTP statuses.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import AsyncIterator, Protocol
+
+from ..readers.archive import ArchiveError, zip_members
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -118,46 +119,31 @@ def unpack_zip(path: Path, name: str, folder: Path, limits: Limits) -> list[Save
 
     Folders, hidden files and macOS resource forks are passed over. Raises
     :class:`UploadRejected`: 415 for a damaged or encrypted zip, one inside another or
-    one with no file in it; 413 for too many members or too many bytes unpacked.
+    one with no file in it; 413 for too many members or too many bytes unpacked (counted
+    while inflating: the sizes a zip declares can lie).
     """
+    members = zip_members(path, max_members=limits.max_zip_entries, max_member_bytes=limits.max_unzipped_bytes,
+                          max_total_bytes=limits.max_unzipped_bytes)
+    saved: list[SavedFile] = []
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UploadRejected(415, f"{name} looks like a zip file but cannot be opened ({exc})") from None
-    with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and _wanted_member(m.filename)]
-        if len(members) > limits.max_zip_entries:
-            raise UploadRejected(413, f"{name} holds {len(members):,} files; at most "
-                                      f"{limits.max_zip_entries:,} are accepted in one zip")
-        declared = sum(m.file_size for m in members)
-        if declared > limits.max_unzipped_bytes:
-            raise UploadRejected(413, f"{name} unpacks to {_size(declared)}, more than the limit of "
-                                      f"{_size(limits.max_unzipped_bytes)}")
-        if not members:
-            raise UploadRejected(415, f"{name} holds no file to check")
-        stem = path.name
-        saved, unpacked = [], 0
-        for index, member in enumerate(members, start=1):
-            shown = f"{name}/{display_name(member.filename, f'member {index}')}"
-            if member.flag_bits & 0x1:
-                raise UploadRejected(415, f"{shown} is encrypted; send the zip without a password")
-            target = folder / f"{stem}-{index:04d}"
-            try:
-                with archive.open(member) as source, target.open("wb") as out:
-                    first = True
-                    while chunk := source.read(CHUNK):
-                        if first and chunk[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-                            raise UploadRejected(415, f"{shown} is a zip inside the zip: unpack it and send its files")
-                        first = False
-                        unpacked += len(chunk)
-                        if unpacked > limits.max_unzipped_bytes:  # the sizes a zip declares can lie
-                            raise UploadRejected(413, f"{name} unpacks to more than the limit of "
-                                                      f"{_size(limits.max_unzipped_bytes)}")
-                        out.write(chunk)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
-                raise UploadRejected(415, f"{shown} cannot be unpacked ({exc})") from None
+        for index, member in enumerate((m for m in members if _wanted_member(m.label)), start=1):
+            shown = f"{name}/{display_name(member.label, f'member {index}')}"
+            if member.over_limit == "files":
+                raise UploadRejected(413, f"{name} holds more than {limits.max_zip_entries:,} files; at most "
+                                          f"{limits.max_zip_entries:,} are accepted in one zip")
+            if member.over_limit == "bytes":
+                raise UploadRejected(413, f"{name} unpacks to more than the limit of "
+                                          f"{_size(limits.max_unzipped_bytes)}")
+            if member.problem:
+                raise UploadRejected(415, f"{shown} was {member.problem}")
+            target = folder / f"{path.name}-{index:04d}"
+            target.write_bytes(member.data)
             saved.append(SavedFile(shown, target))
-        return saved
+    except ArchiveError as exc:
+        raise UploadRejected(415, f"{name} looks like a zip file but {exc}") from None
+    if not saved:
+        raise UploadRejected(415, f"{name} holds no file to check")
+    return saved
 
 
 def _wanted_member(member_name: str) -> bool:
