@@ -42,7 +42,7 @@ from . import gaps as gaps_mod
 from .agencies import by_ori
 from .context import Context
 from .report import Report
-from .runner import FilePart, Options, check_file_part, merge_parts
+from .runner import GROUP_BYTES, FilePart, Options, check_file_part, check_parts_grouped, merge_parts
 
 # Content we check even when its format is not recognised (the flat-file reader explains
 # what is wrong record by record): files with these suffixes, or none. Other files of
@@ -255,9 +255,51 @@ def _check_one(path: str) -> tuple[FilePart, dict]:
     try:
         part = check_file_part(Path(path), _WORKER["ctx"], _WORKER["options"], collect=gaps_mod.evidence)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
-        part = FilePart(path, fatal={"path": path, "message": f"the check failed unexpectedly "
-                                     f"({type(exc).__name__}: {exc}); please report this"})
+        part = _unexpected(path, exc)
     return part, {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+
+
+def _unexpected(path: str, exc: Exception) -> FilePart:
+    return FilePart(path, fatal={"path": path, "message": f"the check failed unexpectedly "
+                                 f"({type(exc).__name__}: {exc}); please report this"})
+
+
+def _check_group(paths: list[str]) -> list[tuple[FilePart, dict]]:
+    """Worker: check a group of files as few joined models (``runner.check_parts_grouped``);
+    if that fails unexpectedly, each file again alone so that only the culprit is lost."""
+    try:
+        parts = list(check_parts_grouped([Path(p) for p in paths], _WORKER["ctx"], _WORKER["options"],
+                                         collect=gaps_mod.evidence))
+    except Exception:  # noqa: BLE001 - one bad file must not stop the month
+        return [_check_one(path) for path in paths]
+    stat = {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+    return [(part, stat) for part in parts]
+
+
+def file_groups(paths: list[Path], jobs: int, budget_bytes: int = GROUP_BYTES) -> list[list[int]]:
+    """Indexes of ``paths`` in groups for the workers: consecutive files, about the same bytes
+    per group, at least two groups per worker (so a slow group does not leave a worker idle)
+    and no more bytes per group than a joined model may hold."""
+    sizes = [max(_file_size(p), 1) for p in paths]
+    total = sum(sizes)
+    count = max(2 * jobs, math.ceil(total / budget_bytes)) if jobs > 1 else max(1, math.ceil(total / budget_bytes))
+    target = total / min(count, len(paths)) if paths else 1
+    groups: list[list[int]] = [[]]
+    held = 0
+    for i, size in enumerate(sizes):
+        if groups[-1] and held + size > target * 1.05:
+            groups.append([])
+            held = 0
+        groups[-1].append(i)
+        held += size
+    return [g for g in groups if g]
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -368,22 +410,26 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
 
     if jobs <= 1 or len(paths) <= 1:
         _init_worker(ctx, options)
-        for i, path in enumerate(paths):
-            done(i, *_check_one(str(path)))
+        for group in file_groups(paths, 1):
+            for i, (part, stat) in zip(group, _check_group([str(paths[i]) for i in group])):
+                done(i, part, stat)
         return parts, stats  # type: ignore[return-value]
 
     crashed: list[int] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
                              initargs=(ctx, options)) as pool:
-        futures = {pool.submit(_check_one, str(path)): i for i, path in enumerate(paths)}
+        futures = {pool.submit(_check_group, [str(paths[i]) for i in group]): group
+                   for group in file_groups(paths, jobs)}
         for future in as_completed(futures):
-            i = futures[future]
+            group = futures[future]
             try:
-                done(i, *future.result())
+                for i, (part, stat) in zip(group, future.result()):
+                    done(i, part, stat)
             except BrokenProcessPool:  # a worker died: every file in flight is lost with it
-                crashed.append(i)
+                crashed.extend(group)
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-                done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
+                for i in group:
+                    done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
     # Try each lost file once more, alone in a fresh worker, so that only the file that
     # kills its worker is lost.
     for i in sorted(crashed):
