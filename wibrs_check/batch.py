@@ -12,10 +12,14 @@
 * ``evidence`` and ``gaps``: the offense-code gap evidence and signals (:mod:`wibrs_check.gaps`);
 * ``stats``: files, records, seconds, files and records per second, worker peak memory.
 
-Memory stays bounded however many files there are: a worker reads and checks one file at a
-time and sends back only a :class:`~wibrs_check.runner.FilePart` (findings, summary rows,
-unit list, record accounting, the raw text of records that have findings) and the file's gap
-evidence, never the model. The parent holds those compact results only; what it holds grows
+Each worker checks a group of files (:func:`file_groups`) as a few joined models
+(``runner.check_parts_grouped``: the small files of a month read into one ``Submission`` up to a
+record and byte budget, every rule run once over them, the result split by file again), so
+the engine's fixed cost is paid per group, not per file. Memory stays bounded however many
+files there are: a joined model is capped by that budget, and a worker sends back only a
+:class:`~wibrs_check.runner.FilePart` per file (findings, summary rows, unit list, record
+accounting, the raw text of records that have findings) and the file's gap evidence, never
+the model. The parent holds those compact results only; what it holds grows
 with the number of findings and reports, not with the size of the files.
 
 A file that cannot be read, or whose check fails unexpectedly, is reported as unreadable and
@@ -264,6 +268,10 @@ def _unexpected(path: str, exc: Exception) -> FilePart:
                                  f"({type(exc).__name__}: {exc}); please report this"})
 
 
+def _check_one_listed(path: str) -> list[tuple[FilePart, dict]]:
+    return [_check_one(path)]
+
+
 def _check_group(paths: list[str]) -> list[tuple[FilePart, dict]]:
     """Worker: check a group of files as few joined models (``runner.check_parts_grouped``);
     if that fails unexpectedly, each file again alone so that only the culprit is lost."""
@@ -397,8 +405,12 @@ def _failed(path: Path, message: str) -> FilePart:
 
 
 def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
-                on_done: Callable[[FilePart], None] | None = None) -> tuple[list[FilePart], list[dict]]:
-    """Check ``paths`` with ``jobs`` workers; parts in the order of ``paths``, and worker stats."""
+                on_done: Callable[[FilePart], None] | None = None,
+                group: bool = True) -> tuple[list[FilePart], list[dict]]:
+    """Check ``paths`` with ``jobs`` workers; parts in the order of ``paths``, and worker stats.
+
+    Each worker checks a group of files as joined models (:func:`file_groups`); ``group=False``
+    checks one file at a time (the same report, at a fixed cost per file: benchmarks)."""
     parts: list[FilePart | None] = [None] * len(paths)
     stats: list[dict] = []
 
@@ -408,18 +420,20 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
         if on_done:
             on_done(part)
 
+    groups = file_groups(paths, jobs) if group else [[i] for i in range(len(paths))]
     if jobs <= 1 or len(paths) <= 1:
         _init_worker(ctx, options)
-        for group in file_groups(paths, 1):
-            for i, (part, stat) in zip(group, _check_group([str(paths[i]) for i in group])):
+        for group in groups:
+            checked = _check_group([str(paths[i]) for i in group]) if len(group) > 1 else [_check_one(str(paths[group[0]]))]
+            for i, (part, stat) in zip(group, checked):
                 done(i, part, stat)
         return parts, stats  # type: ignore[return-value]
 
     crashed: list[int] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
                              initargs=(ctx, options)) as pool:
-        futures = {pool.submit(_check_group, [str(paths[i]) for i in group]): group
-                   for group in file_groups(paths, jobs)}
+        futures = {pool.submit(_check_group, [str(paths[i]) for i in group]) if len(group) > 1
+                   else pool.submit(_check_one_listed, str(paths[group[0]])): group for group in groups}
         for future in as_completed(futures):
             group = futures[future]
             try:
@@ -445,14 +459,15 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
 
 def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs: int | None = None,
               progress: bool | None = None, months: list[str] | None = None,
-              exclude: Path | None = None) -> BatchResult:
-    """Check every file the inputs name and build the month's report, summary and gap report."""
+              exclude: Path | None = None, group: bool = True) -> BatchResult:
+    """Check every file the inputs name and build the month's report, summary and gap report.
+    ``group=False`` checks one file at a time instead of in joined models (same result)."""
     inputs = collect_inputs(items, exclude=exclude)
     jobs = jobs or default_jobs()
     started = time.perf_counter()
     bar = Progress(len(inputs.paths), progress)
     try:
-        parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance)
+        parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance, group=group)
     finally:
         bar.close()
     seconds = time.perf_counter() - started

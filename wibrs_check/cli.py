@@ -43,7 +43,34 @@ def _load_agencies(path: str | None):
         raise click.UsageError(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A command group whose optional commands are imported only when one is run or listed,
+    so that ``check`` and ``rules`` do not pay for SQLAlchemy, Alembic, rich or Dask."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}
+
+    def add_lazy_command(self, name: str, module: str, attribute: str) -> None:
+        self.lazy[name] = (module, attribute)
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | {n for n in self.lazy if self.get_command(ctx, n)})
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy.pop(name)
+            try:
+                command = getattr(importlib.import_module(module, __package__), attribute)
+            except ImportError:  # an optional part not installed: the command is simply absent
+                return None
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wibrs-check")
 def main() -> None:
     """Check WIBRS / NIBRS crime-data submissions before the state or the FBI rejects them."""
@@ -77,13 +104,15 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
 
     settings = resolve_cli(_codes(select), _codes(ignore), agencies, strict)
     select, ignore, agencies, strict = settings.select, settings.ignore, settings.agencies, settings.strict
-    from .history import HistoryError
-    from .history.session import open_for_check
+    history = committer = None
+    if history_at or commit or _history_configured():  # SQLAlchemy and Alembic only when a store is used
+        from .history import HistoryError
+        from .history.session import open_for_check
 
-    try:
-        history, committer = open_for_check(history_at, commit, _codes(select), _codes(ignore))
-    except HistoryError as exc:
-        raise click.UsageError(str(exc)) from None
+        try:
+            history, committer = open_for_check(history_at, commit, _codes(select), _codes(ignore))
+        except HistoryError as exc:
+            raise click.UsageError(str(exc)) from None
     ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
     report = build_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), collect=committer)
     if fmt == "eds":
@@ -105,6 +134,14 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     for line in committer.messages() if committer else ():
         click.echo(line, err=True)
     sys.exit(2 if committer and committer.failed else exit_code(report, strict))
+
+
+def _history_configured() -> bool:
+    """Whether the settings file names a history store (``history.session.configured`` reads it)."""
+    from .config import find
+
+    found = find()
+    return found is not None and found[1].get("history") not in (None, False)
 
 
 # Catalogued codes that are not record rules: how they are reported instead.
@@ -190,22 +227,10 @@ def generate(directory, agency_count, incidents, inject, seed, month):
 
 
 def _register_optional_commands() -> None:
-    from .commands.history import history
-
-    main.add_command(history)
-    try:
-        from .commands.batch import batch
-        from .commands.gaps import gaps
-    except ImportError:
-        pass
-    else:
-        main.add_command(batch)
-        main.add_command(gaps)
-    try:
-        from .commands.classify import classify
-    except ImportError:
-        return
-    main.add_command(classify)
+    main.add_lazy_command("history", ".commands.history", "history")
+    main.add_lazy_command("batch", ".commands.batch", "batch")
+    main.add_lazy_command("gaps", ".commands.gaps", "gaps")
+    main.add_lazy_command("classify", ".commands.classify", "classify")
 
 
 _register_optional_commands()

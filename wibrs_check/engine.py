@@ -91,7 +91,7 @@ def run(
     if widened:
         frame = frame[frame["code"].isin(reported)].reset_index(drop=True)
         not_checked = {code: need for code, need in not_checked.items() if code in reported}
-    return Result(sub, findings_mod.validate(frame), not_checked, failures)
+    return Result(sub, findings_mod.check(frame), not_checked, failures)
 
 
 def _run_checks(rule: Rule, args: tuple, ctx: Context, failures: dict[str, str],

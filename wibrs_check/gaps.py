@@ -104,6 +104,9 @@ def _incident_evidence(sub, units: pd.DataFrame) -> pd.DataFrame:
     definition in the tool: its rows marked HT01 are 40A incidents, those marked HT02 are
     40B/40C incidents.
     """
+    columns = ["prostitution", "trafficking", "juvenile_40a", "juvenile_40bc", "juvenile"]
+    if not (units["unit_kind"] == UNIT_INCIDENT).any():  # an SBR return or Group B only: nothing to read
+        return pd.DataFrame(False, index=units.index, columns=columns)
     from .rules import trafficking as ht
 
     held = ht.offense_flags(sub).reindex(units.index, fill_value=False)

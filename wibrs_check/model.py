@@ -122,18 +122,21 @@ def empty_unplaced() -> pd.DataFrame:
     return frame
 
 
-def assign_units(records: pd.DataFrame) -> pd.DataFrame:
+def assign_units(records: pd.DataFrame, files: np.ndarray | None = None) -> pd.DataFrame:
     """Add ``unit`` (an id) and ``unit_kind`` to the records frame.
 
     Group A incident segments (levels 1-6) belong to the incident whose run they sit in: a
     new unit starts at every administrative segment and wherever ORI, incident number or
     action type changes. Each Group B arrest segment and each zero report is a unit of its
-    own. Records whose level is unknown form single-record units.
+    own. Records whose level is unknown form single-record units. ``files`` (the file of each
+    record, for records of several files) starts a new unit with every file.
     """
     level = records["level"]
     group_a = level.isin(["1", "2", "3", "4", "5", "6"]).to_numpy()
     key = records["ori"] + "\x1f" + records["incident"] + "\x1f" + records["action"]
     starts = ~group_a | (level == "1").to_numpy() | (key != key.shift()).to_numpy()
+    if files is not None and len(files):
+        starts |= np.concatenate([[True], files[1:] != files[:-1]])
     prev_group_a = np.concatenate([[False], group_a[:-1]])
     starts |= group_a & ~prev_group_a
     unit = np.cumsum(starts) - 1

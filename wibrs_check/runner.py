@@ -14,6 +14,7 @@ from .agencies import sent_nothing
 from .context import Context
 from .model import Submission
 from .readers.flatfile import UnreadableInput, read_flat
+from .readers.flatgroup import can_concatenate, read_flat_group
 from .report import UNIT_COLUMNS, Report, empty_units
 
 
@@ -143,7 +144,7 @@ def build_report(paths: list[Path], ctx: Context, options: Options, collect=None
 # How much a joined model may hold: records (segments) and bytes read. A month's small files
 # fit many to a group; a file above either budget is checked alone.
 GROUP_RECORDS = 200_000
-GROUP_BYTES = 48_000_000
+GROUP_BYTES = 24_000_000
 
 
 def can_group(ctx: Context, collect=None) -> bool:
@@ -155,43 +156,64 @@ def can_group(ctx: Context, collect=None) -> bool:
 
 def check_parts_grouped(paths, ctx: Context, options: Options, collect=None,
                         budget_records: int = GROUP_RECORDS, budget_bytes: int = GROUP_BYTES):
-    """FileParts of ``paths`` in order (a generator), reading files into joined models of up
-    to ``budget_records`` records / ``budget_bytes`` bytes and checking each model once."""
+    """FileParts of ``paths`` in order (a generator), checking files together in joined models
+    of up to ``budget_records`` records / ``budget_bytes`` bytes, one model per format.
+
+    Flat files are read together in one pass (``readers.flatgroup``); XML files are read one
+    by one and joined (``model.join``); SBR returns, empty or unreadable files and files
+    with reader problems are checked alone. Each part is what checking its file alone gives.
+    """
     paths = list(paths)
     if not can_group(ctx, collect):
         for path in paths:
             yield check_file_part(path, ctx, options, collect)
         return
-    pending: list[tuple[int, Path, Submission]] = []  # read, joinable, waiting for their group
+    flat: list[tuple[int, Path, bytes]] = []  # waiting for their group: flat files' bytes
+    read: list[tuple[int, Path, Submission]] = []  # and other joinable files, read
     done: dict[int, FilePart] = {}
-    next_out = 0
-    held_records = held_bytes = 0
+    held = {"records": 0, "bytes": 0}
 
     def flush():
-        nonlocal held_records, held_bytes
-        by_format: dict[str, list[tuple[int, Path, Submission]]] = {}
-        for item in pending:
-            by_format.setdefault(item[2].format, []).append(item)
-        for items in by_format.values():
-            done.update(zip([i for i, _, _ in items],
-                            check_joined([p for _, p, _ in items], [s for _, _, s in items], ctx, options, collect)))
-        pending.clear()
-        held_records = held_bytes = 0
+        if flat:
+            joined = read_flat_group([(str(p), data) for _, p, data in flat])
+            if joined is not None:
+                done.update(zip([i for i, _, _ in flat], _check_model([p for _, p, _ in flat], joined, ctx, options, collect)))
+            else:  # the reader had something to say about a file: each is read on its own
+                for i, p, _ in flat:
+                    sub, problem = read_for_check(p, options)
+                    done[i] = _checked_alone(p, sub, ctx, options, collect) if sub is not None else \
+                        FilePart(str(p), fatal={"path": str(p), "message": problem})
+        if read:
+            done.update(zip([i for i, _, _ in read],
+                            check_joined([p for _, p, _ in read], [s for _, _, s in read], ctx, options, collect)))
+        flat.clear()
+        read.clear()
+        held.update(records=0, bytes=0)
 
+    def make_room(records: int, size: int, source: str) -> None:
+        sources = {str(p) for _, p, _ in flat} | {str(p) for _, p, _ in read}
+        if source in sources or held["records"] + records > budget_records or held["bytes"] + size > budget_bytes:
+            flush()
+        held["records"] += records
+        held["bytes"] += size
+
+    next_out = 0
     for index, path in enumerate(paths):
-        sub, problem = read_for_check(path, options)
-        size = _size(path)
-        if sub is None:
-            done[index] = FilePart(str(path), fatal={"path": str(path), "message": problem})
-        elif not model.joinable(sub) or len(sub.records) >= budget_records or size >= budget_bytes:
-            done[index] = _checked_alone(path, sub, ctx, options, collect)
+        data = _flat_bytes(path, budget_bytes)
+        if data is not None:
+            make_room(data.count(b"\n"), len(data), str(path))  # lines: at least the records
+            flat.append((index, path, data))
         else:
-            if any(str(s.source) == str(sub.source) for _, _, s in pending) \
-                    or held_records + len(sub.records) > budget_records or held_bytes + size > budget_bytes:
-                flush()
-            pending.append((index, path, sub))
-            held_records += len(sub.records)
-            held_bytes += size
+            del data
+            sub, problem = read_for_check(path, options)
+            size = _size(path)
+            if sub is None:
+                done[index] = FilePart(str(path), fatal={"path": str(path), "message": problem})
+            elif not model.joinable(sub) or len(sub.records) >= budget_records or size >= budget_bytes:
+                done[index] = _checked_alone(path, sub, ctx, options, collect)
+            else:
+                make_room(len(sub.records), size, str(path))
+                read.append((index, path, sub))
         while next_out in done:
             yield done.pop(next_out)
             next_out += 1
@@ -199,6 +221,19 @@ def check_parts_grouped(paths, ctx: Context, options: Options, collect=None,
     while next_out in done:
         yield done.pop(next_out)
         next_out += 1
+
+
+def _flat_bytes(path: Path, budget_bytes: int) -> bytes | None:
+    """The bytes of a flat file that can be read together with others, else None."""
+    from .readers.detect import detect_format
+
+    if _size(path) >= budget_bytes or detect_format(path) != "flat":
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # read alone: the reader words the message
+    return data if can_concatenate(data) else None
 
 
 def _size(path: Path) -> int:
@@ -220,8 +255,11 @@ def check_joined(paths: list[Path], subs: list[Submission], ctx: Context, option
         return [_checked_alone(paths[0], subs[0], ctx, options, collect)]
     joined = model.join(subs)
     del subs[:]  # the joined model holds the data now: let the single-file frames go
-    result = engine.run(joined, ctx, options.select, options.ignore)
-    return split_result(paths, result, collect)
+    return _check_model(paths, joined, ctx, options, collect)
+
+
+def _check_model(paths: list[Path], joined: Submission, ctx: Context, options: Options, collect=None) -> list[FilePart]:
+    return split_result(paths, engine.run(joined, ctx, options.select, options.ignore), collect)
 
 
 def split_result(paths: list[Path], result: engine.Result, collect=None) -> list[FilePart]:
