@@ -410,6 +410,19 @@ def markdown(results: list[dict], meta: dict) -> str:
         if c:
             lines.append("")
             lines.append(f"{r['input']}: {c['findings']:,} findings; rule failures: {c['rule_failures'] or 'none'}")
+    lines.append("")
+    for r in results:  # the targets of issue 15, measured in this run
+        st, mib = r["stages"], r["bytes"] / 2**20
+        parts = []
+        for stage in ("read", "check"):
+            if stage in st and "floor" in st:
+                parts.append(f"{stage}/floor {st[stage]['seconds_best'] / st['floor']['seconds_best']:.2f} wall, "
+                             f"{st[stage]['cpu_seconds'] / st['floor']['cpu_seconds']:.2f} CPU")
+        if "read" in st and mib:
+            parts.append(f"read peak RSS / file size {st['read']['rss_peak_mib'] / mib:.1f} "
+                         f"(stage RSS / file size {(st['read']['rss_peak_mib'] - st['read']['rss_base_mib']) / mib:.1f})")
+        if parts:
+            lines.append(f"* {r['input']}: " + "; ".join(parts))
     return "\n".join(lines)
 
 

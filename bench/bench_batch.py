@@ -90,19 +90,43 @@ def _vm(field: str, pid: str = "self") -> float:
     return 0.0
 
 
-def worker(directory: Path, agency_file: Path, jobs: int) -> None:
+MODES = ("grouped", "alone", "concatenated")
+MODE_DOCS = {
+    "grouped": "batch as shipped: each worker checks groups of files as joined models",
+    "alone": "batch checking one file at a time (batch.run_batch(group=False))",
+    "concatenated": "the month's flat files concatenated into one file, checked by one process",
+}
+
+
+def concatenated_file(directory: Path) -> Path:
+    """Every flat file of the month, one after the other, as one file (cached beside the month)."""
+    from wibrs_check.readers.detect import detect_format
+
+    target = directory.parent / (directory.name + "-concatenated.txt")
+    if not target.exists():
+        pieces = []
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            if detect_format(path) == "flat":
+                data = path.read_bytes()
+                pieces.append(data if data.endswith(b"\n") else data + b"\n")
+        target.write_bytes(b"".join(pieces))
+    return target
+
+
+def worker(directory: Path, agency_file: Path, jobs: int, mode: str = "grouped") -> None:
     from wibrs_check import batch
     from wibrs_check.agencies import load_agencies
     from wibrs_check.context import Context
     from wibrs_check.runner import Options
 
     ctx = Context(agencies=load_agencies(agency_file), today=TODAY)
+    inputs = [concatenated_file(directory)] if mode == "concatenated" else [directory]
     t0 = time.perf_counter()
-    result = batch.run_batch([directory], ctx, Options(), jobs=jobs, progress=False)
+    result = batch.run_batch(inputs, ctx, Options(), jobs=jobs, progress=False, group=mode != "alone")
     seconds = time.perf_counter() - t0
     totals = batch.totals(result)
     print(json.dumps({
-        "jobs": jobs, "seconds": seconds, "files": result.stats["files"], "records": result.stats["records"],
+        "mode": mode, "jobs": jobs, "seconds": seconds, "files": result.stats["files"], "records": result.stats["records"],
         "files_per_second": result.stats["files"] / seconds, "records_per_second": result.stats["records"] / seconds,
         "run_peak_rss_mib": _vm("VmHWM"), "worker_peak_rss_mib": result.stats["worker_peak_rss_mib"],
         "workers": result.stats["workers"], "findings": len(result.report.findings),
@@ -144,9 +168,9 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(directory: Path, agency_file: Path, jobs: int) -> dict:
+def measure(directory: Path, agency_file: Path, jobs: int, mode: str = "grouped") -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--jobs", str(jobs), "--dir", str(directory),
-           "--agencies", str(agency_file)]
+           "--agencies", str(agency_file), "--mode", mode]
     load_before = os.getloadavg()
     cpu_before = _children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
@@ -183,10 +207,12 @@ def main() -> None:
     parser.add_argument("--agencies", type=Path, help="its agency master file")
     parser.add_argument("--fresh", action="store_true", help="regenerate the month")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--mode", action="append", choices=MODES,
+                        help="grouped (default), alone, concatenated; repeat to run several (default: all three)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.dir, args.agencies, args.jobs[0])
+        worker(args.dir, args.agencies, args.jobs[0], (args.mode or ["grouped"])[0])
         return
     from wibrs_check.batch import default_jobs
 
@@ -197,9 +223,11 @@ def main() -> None:
     print(f"month: {directory} {meta}", file=sys.stderr)
     cores = default_jobs()
     runs = []
-    for jobs in args.jobs or sorted({1, cores}):
-        print(f"running with {jobs} worker(s) ...", file=sys.stderr, flush=True)
-        r = measure(directory, agency_file, jobs)
+    modes = args.mode or list(MODES)
+    plan = [(mode, jobs) for mode in modes for jobs in ([1] if mode == "concatenated" else args.jobs or [cores])]
+    for mode, jobs in plan:
+        print(f"running {mode} with {jobs} worker(s) ...", file=sys.stderr, flush=True)
+        r = measure(directory, agency_file, jobs, mode)
         print(f"  {r['files']} files, {r['records']:,} records in {r['seconds']:.1f} s: {r['files_per_second']:.2f} files/s, "
               f"{r['records_per_second']:,.0f} records/s; {r['cpu_seconds']:,.0f} CPU s; "
               f"peak RSS tree {r['tree_peak_rss_mib']:,.0f} MiB "
@@ -211,15 +239,34 @@ def main() -> None:
     print(json.dumps(document, indent=2))
     if args.json:
         args.json.write_text(json.dumps(document, indent=2))
-    print("\n| workers | files | segments (records) | seconds | files/s | segments/s | CPU s | files/CPU-s "
+    print("\n| mode | workers | files | segments (records) | seconds | files/s | segments/s | CPU s | files/CPU-s "
           "| peak RSS, all processes (MiB) | peak RSS per worker (MiB) | load before |", file=sys.stderr)
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", file=sys.stderr)
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", file=sys.stderr)
     for r in runs:
-        print(f"| {r['jobs']} | {r['files']} | {r['records']:,} | {r['seconds']:.1f} | {r['files_per_second']:.2f} | "
+        print(f"| {r['mode']} | {r['jobs']} | {r['files']} | {r['records']:,} | {r['seconds']:.1f} | {r['files_per_second']:.2f} | "
               f"{r['records_per_second']:,.0f} | {r['cpu_seconds']:,.0f} | {r['files_per_cpu_second']:.3f} | "
               f"{r['tree_peak_rss_mib']:,.0f} | "
               f"{r['worker_peak_rss_mib'] if r['workers'] else r['run_peak_rss_mib']:,.0f} | {r['load_before'][0]} |",
               file=sys.stderr)
+    print_ratios(runs)
+
+
+def print_ratios(runs: list[dict]) -> None:
+    """Wall and CPU ratios between the modes measured in this run (same worker count)."""
+    by = {(r["mode"], r["jobs"]): r for r in runs}
+    lines = []
+    for (mode, jobs), r in sorted(by.items()):
+        for other in ("concatenated", "grouped"):
+            base = by.get((other, 1)) if other == "concatenated" else by.get((other, jobs))
+            if base is None or base is r or mode == other:
+                continue
+            lines.append(f"| {mode} ({jobs} worker(s)) / {other} | {r['seconds'] / base['seconds']:.2f} | "
+                         f"{r['cpu_seconds'] / base['cpu_seconds']:.2f} |" if base["cpu_seconds"] else "")
+    if lines:
+        print("\n| ratio | wall | CPU |\n| --- | ---: | ---: |", file=sys.stderr)
+        print("\n".join(line for line in lines if line), file=sys.stderr)
+    for mode, doc in MODE_DOCS.items():
+        print(f"* {mode}: {doc}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,7 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(tmp_path):
 
 
 _REAL_CHECK = batch._check_one
+_REAL_GROUP = batch._check_group
 
 
 def _fragile_check(path):
@@ -137,10 +138,18 @@ def _fragile_check(path):
     return _REAL_CHECK(path)
 
 
+def _fragile_group(paths):
+    """The same for a group of files: the worker dies when the group holds the killer."""
+    if any(path.endswith("killer.txt") for path in paths):
+        os._exit(3)
+    return _REAL_GROUP(paths)
+
+
 def test_a_dying_worker_loses_only_its_file(tmp_path, monkeypatch):
     for name in ("a.txt", "b.txt", "killer.txt", "c.txt"):
         shutil.copy(SAMPLES / "wibrs" / "WI0130200_2026-07.txt", tmp_path / name)
     monkeypatch.setattr(batch, "_check_one", _fragile_check)
+    monkeypatch.setattr(batch, "_check_group", _fragile_group)
     result = batch.run_batch([tmp_path], Context(today=TODAY), Options(select=("IO",)), jobs=2, progress=False)
     assert [Path(f["path"]).name for f in result.report.fatal] == ["killer.txt"]
     assert "died" in result.report.fatal[0]["message"]

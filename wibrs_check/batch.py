@@ -12,10 +12,14 @@
 * ``evidence`` and ``gaps``: the offense-code gap evidence and signals (:mod:`wibrs_check.gaps`);
 * ``stats``: files, records, seconds, files and records per second, worker peak memory.
 
-Memory stays bounded however many files there are: a worker reads and checks one file at a
-time and sends back only a :class:`~wibrs_check.runner.FilePart` (findings, summary rows,
-unit list, record accounting, the raw text of records that have findings) and the file's gap
-evidence, never the model. The parent holds those compact results only; what it holds grows
+Each worker checks a group of files (:func:`file_groups`) as a few joined models
+(``runner.check_parts_grouped``: the small files of a month read into one ``Submission`` up to a
+record and byte budget, every rule run once over them, the result split by file again), so
+the engine's fixed cost is paid per group, not per file. Memory stays bounded however many
+files there are: a joined model is capped by that budget, and a worker sends back only a
+:class:`~wibrs_check.runner.FilePart` per file (findings, summary rows, unit list, record
+accounting, the raw text of records that have findings) and the file's gap evidence, never
+the model. The parent holds those compact results only; what it holds grows
 with the number of findings and reports, not with the size of the files.
 
 A file that cannot be read, or whose check fails unexpectedly, is reported as unreadable and
@@ -43,7 +47,8 @@ from .agencies import by_ori
 from .context import Context
 from .executors import accounting, not_checked
 from .report import Report
-from .runner import FilePart, Options, check_file_part, flatten_parts, merge_parts
+from .runner import (GROUP_BYTES, FilePart, Options, check_file_part, check_parts_grouped, default_jobs, flatten_parts,
+                     merge_parts)
 
 # Files a folder or glob may hold that are never submissions (the generator's and the state's
 # own tables). Everything else is judged by content (readers.detect.not_a_submission).
@@ -288,9 +293,55 @@ def _check_one(path: str) -> tuple[FilePart, dict]:
     try:
         part = check_file_part(Path(path), _WORKER["ctx"], _WORKER["options"], collect=gaps_mod.evidence)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
-        part = FilePart(path, fatal={"path": path, "message": f"the check failed unexpectedly "
-                                     f"({type(exc).__name__}: {exc}); please report this"})
+        part = _unexpected(path, exc)
     return part, {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+
+
+def _unexpected(path: str, exc: Exception) -> FilePart:
+    return FilePart(path, fatal={"path": path, "message": f"the check failed unexpectedly "
+                                 f"({type(exc).__name__}: {exc}); please report this"})
+
+
+def _check_one_listed(path: str) -> list[tuple[FilePart, dict]]:
+    return [_check_one(path)]
+
+
+def _check_group(paths: list[str]) -> list[tuple[FilePart, dict]]:
+    """Worker: check a group of files as few joined models (``runner.check_parts_grouped``);
+    if that fails unexpectedly, each file again alone so that only the culprit is lost."""
+    try:
+        parts = list(check_parts_grouped([Path(p) for p in paths], _WORKER["ctx"], _WORKER["options"],
+                                         collect=gaps_mod.evidence))
+    except Exception:  # noqa: BLE001 - one bad file must not stop the month
+        return [_check_one(path) for path in paths]
+    stat = {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+    return [(part, stat) for part in parts]
+
+
+def file_groups(paths: list[Path], jobs: int, budget_bytes: int = GROUP_BYTES) -> list[list[int]]:
+    """Indexes of ``paths`` in groups for the workers: consecutive files, about the same bytes
+    per group, at least two groups per worker (so a slow group does not leave a worker idle)
+    and no more bytes per group than a joined model may hold."""
+    sizes = [max(_file_size(p), 1) for p in paths]
+    total = sum(sizes)
+    count = max(2 * jobs, math.ceil(total / budget_bytes)) if jobs > 1 else max(1, math.ceil(total / budget_bytes))
+    target = total / min(count, len(paths)) if paths else 1
+    groups: list[list[int]] = [[]]
+    held = 0
+    for i, size in enumerate(sizes):
+        if groups[-1] and held + size > target * 1.05:
+            groups.append([])
+            held = 0
+        groups[-1].append(i)
+        held += size
+    return [g for g in groups if g]
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -402,20 +453,17 @@ class BatchResult:
     stats: dict
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _failed(path: Path, message: str) -> FilePart:
     return FilePart(str(path), fatal={"path": str(path), "message": message})
 
 
 def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
-                on_done: Callable[[FilePart], None] | None = None) -> tuple[list[FilePart], list[dict]]:
-    """Check ``paths`` with ``jobs`` workers; parts in the order of ``paths``, and worker stats."""
+                on_done: Callable[[FilePart], None] | None = None,
+                group: bool = True) -> tuple[list[FilePart], list[dict]]:
+    """Check ``paths`` with ``jobs`` workers; parts in the order of ``paths``, and worker stats.
+
+    Each worker checks a group of files as joined models (:func:`file_groups`); ``group=False``
+    checks one file at a time (the same report, at a fixed cost per file: benchmarks)."""
     parts: list[FilePart | None] = [None] * len(paths)
     stats: list[dict] = []
 
@@ -425,24 +473,30 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
         if on_done:
             on_done(part)
 
+    groups = file_groups(paths, jobs) if group else [[i] for i in range(len(paths))]
     if jobs <= 1 or len(paths) <= 1:
         _init_worker(ctx, options)
-        for i, path in enumerate(paths):
-            done(i, *_check_one(str(path)))
+        for group in groups:
+            checked = _check_group([str(paths[i]) for i in group]) if len(group) > 1 else [_check_one(str(paths[group[0]]))]
+            for i, (part, stat) in zip(group, checked):
+                done(i, part, stat)
         return parts, stats  # type: ignore[return-value]
 
     crashed: list[int] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker,
                              initargs=(ctx, options)) as pool:
-        futures = {pool.submit(_check_one, str(path)): i for i, path in enumerate(paths)}
+        futures = {pool.submit(_check_group, [str(paths[i]) for i in group]) if len(group) > 1
+                   else pool.submit(_check_one_listed, str(paths[group[0]])): group for group in groups}
         for future in as_completed(futures):
-            i = futures[future]
+            group = futures[future]
             try:
-                done(i, *future.result())
+                for i, (part, stat) in zip(group, future.result()):
+                    done(i, part, stat)
             except BrokenProcessPool:  # a worker died: every file in flight is lost with it
-                crashed.append(i)
+                crashed.extend(group)
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-                done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
+                for i in group:
+                    done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
     # Try each lost file once more, alone in a fresh worker, so that only the file that
     # kills its worker is lost.
     for i in sorted(crashed):
@@ -459,18 +513,19 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
 
 def run_batch(items: Iterable[str | Path], ctx: Context, options: Options, jobs: int | None = None,
               progress: bool | None = None, months: list[str] | None = None,
-              exclude: Path | None = None, cluster=None) -> BatchResult:
+              exclude: Path | None = None, cluster=None, group: bool = True) -> BatchResult:
     """Check every file the inputs name and build the month's report, summary and gap report.
 
     ``cluster``: an :class:`wibrs_check.executors.Cluster` to check the files on Dask
-    workers instead of the local process pool (the same parts come back)."""
+    workers instead of the local process pool (the same parts come back; each file is a task).
+    ``group=False`` checks one file at a time instead of in joined models (same result)."""
     inputs = collect_inputs(items, exclude=exclude)
     jobs = jobs or default_jobs()
     started = time.perf_counter()
     bar = Progress(len(inputs.paths), progress)
     try:
         if cluster is None:
-            parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance)
+            parts, worker_stats = check_parts(inputs.paths, ctx, options, jobs, bar.advance, group=group)
         else:
             parts, worker_stats = cluster.check(inputs.paths, ctx, options, bar.advance)
             jobs = cluster.workers()

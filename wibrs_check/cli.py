@@ -12,7 +12,7 @@ import click
 from . import __version__, spec
 from .context import Context
 from .report import eds, github, junit, machine, sarif, text
-from .runner import Options, exit_code
+from .runner import Options, default_jobs, exit_code
 from .terminal import echo
 
 FORMATS = {
@@ -78,7 +78,34 @@ def _load_agencies(path: str | None):
         raise click.UsageError(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A command group whose optional commands are imported only when one is run or listed,
+    so that ``check`` and ``rules`` do not pay for SQLAlchemy, Alembic, rich or Dask."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}
+
+    def add_lazy_command(self, name: str, module: str, attribute: str) -> None:
+        self.lazy[name] = (module, attribute)
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | {n for n in self.lazy if self.get_command(ctx, n)})
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy.pop(name)
+            try:
+                command = getattr(importlib.import_module(module, __package__), attribute)
+            except ImportError:  # an optional part not installed: the command is simply absent
+                return None
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wibrs-check")
 def main() -> None:
     """Check WIBRS / NIBRS crime-data submissions before the state or the FBI rejects them."""
@@ -194,13 +221,15 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
         raise click.UsageError(f"{output} is a file; several formats are written to a folder (-o DIR)")
     settings = resolve_cli(_codes(select), _codes(ignore), agencies, strict)
     select, ignore, agencies, strict = settings.select, settings.ignore, settings.agencies, settings.strict
-    from .history import HistoryError
-    from .history.session import open_for_check
+    history = committer = None
+    if history_at or commit or _history_configured():  # SQLAlchemy and Alembic only when a store is used
+        from .history import HistoryError
+        from .history.session import open_for_check
 
-    try:
-        history, committer = open_for_check(history_at, commit, _codes(select), _codes(ignore))
-    except HistoryError as exc:
-        raise click.UsageError(str(exc)) from None
+        try:
+            history, committer = open_for_check(history_at, commit, _codes(select), _codes(ignore))
+        except HistoryError as exc:
+            raise click.UsageError(str(exc)) from None
     _refuse_folders(files)
     if output is not None:
         check_writable(output, folder=len(formats) > 1 or output.is_dir())
@@ -256,10 +285,12 @@ def _checked_report(files, ctx, options, committer, chunk_mb, jobs, scheduler):
         return build_split_report(files, ctx, options, chunk_bytes, jobs, cluster, collect=committer, on_split=told)
 
 
-def default_jobs() -> int:
-    from .batch import default_jobs as cores
+def _history_configured() -> bool:
+    """Whether the settings file names a history store (``history.session.configured`` reads it)."""
+    from .config import find
 
-    return cores()
+    found = find()
+    return found is not None and found[1].get("history") not in (None, False)
 
 
 @main.command()
@@ -307,46 +338,13 @@ def generate(directory, agency_count, incidents, inject, seed, month):
     click.echo(f"wrote {len(paths)} files and {len(built.expected)} expected findings to {directory}")
 
 
-class _LazyServe(click.Command):
-    """``serve`` is found without importing FastAPI: the web stack loads when it runs (or shows help)."""
-
-    def _real(self) -> click.Command:
-        from .commands.serve import serve
-
-        return serve
-
-    def get_params(self, ctx):
-        return self._real().get_params(ctx)
-
-    def get_help(self, ctx):
-        return self._real().get_help(ctx)
-
-    def invoke(self, ctx):
-        return self._real().invoke(ctx)
-
-
 def _register_optional_commands() -> None:
-    from .commands.history import history
-
-    main.add_command(history)
-    main.add_command(_LazyServe("serve", help="Serve the precheck web page, the flowchart form and the JSON API "
-                                              "(docs/web.md).", add_help_option=False))
-    from .commands.report import report
-
-    main.add_command(report)
-    try:
-        from .commands.batch import batch
-        from .commands.gaps import gaps
-    except ImportError:
-        pass
-    else:
-        main.add_command(batch)
-        main.add_command(gaps)
-    try:
-        from .commands.classify import classify
-    except ImportError:
-        return
-    main.add_command(classify)
+    main.add_lazy_command("history", ".commands.history", "history")
+    main.add_lazy_command("batch", ".commands.batch", "batch")
+    main.add_lazy_command("gaps", ".commands.gaps", "gaps")
+    main.add_lazy_command("classify", ".commands.classify", "classify")
+    main.add_lazy_command("serve", ".commands.serve", "serve")
+    main.add_lazy_command("report", ".commands.report", "report")
 
 
 _register_optional_commands()

@@ -91,7 +91,7 @@ def run(
     if widened:
         frame = frame[frame["code"].isin(reported)].reset_index(drop=True)
         not_checked = {code: need for code, need in not_checked.items() if code in reported}
-    return Result(sub, findings_mod.validate(frame), not_checked, failures)
+    return Result(sub, findings_mod.check(frame), not_checked, failures)
 
 
 def _run_checks(rule: Rule, args: tuple, ctx: Context, failures: dict[str, str],
@@ -177,7 +177,7 @@ def _assemble(sub: Submission, pieces: list[tuple[Rule, pd.DataFrame]]) -> pd.Da
     level = header("level")
     out = pd.DataFrame(
         {
-            "file": sub.source,
+            "file": _file_column(sub, rid, in_file.to_numpy()),
             "record": header("record", None).where(hits["on_record"].fillna(True).astype(bool).to_numpy(), None),
             "line": header("line", None),
             "action": header("action"),
@@ -245,6 +245,15 @@ def _assemble(sub: Submission, pieces: list[tuple[Rule, pd.DataFrame]]) -> pd.Da
     return out.iloc[order].reset_index(drop=True)
 
 
+def _file_column(sub: Submission, rid: np.ndarray, in_file: np.ndarray) -> object:
+    """The source file of each hit: the submission's own, or per record in a joined model
+    (a whole-file hit, rid -1, cannot occur there: see ``model.joinable``)."""
+    if sub.files is None:
+        return sub.source
+    sources = sub.files["source"].to_numpy(dtype=object)
+    return pd.Series(sources[sub.file_of(rid)], dtype=object).where(in_file, sub.source)
+
+
 # ---------------------------------------------------------------------------------------
 # Acceptance summary
 
@@ -257,6 +266,8 @@ def unit_firsts(sub: Submission) -> pd.DataFrame:
         grouped = s.records.groupby("unit", sort=True)
         firsts = grouped[["ori", "unit_kind", "action", "incident", "sub_year", "sub_month"]].first()
         firsts["line"] = grouped["line"].min()
+        if s.files is not None:  # a unit never spans two files: its first record's file is its file
+            firsts["file"] = grouped["file"].first()
         return firsts
 
     return sub.derived("engine.unit_firsts", build)
@@ -274,15 +285,22 @@ def unit_table(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
 
 
 def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
-    """Per ORI: records, incidents/arrests/zero reports received, accepted, rejected, counts."""
-    units = unit_table(sub, found)
+    """Per file and ORI: records, incidents/arrests/zero reports received, accepted, rejected,
+    counts. A submission read from one file gives one row per ORI; a joined one (``model.join``)
+    one row per file and ORI, exactly the rows each file would give alone."""
     records = sub.records
     if not len(records):
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    per_ori = records.groupby("ori").agg(records=("record", "size"))
-    level_len = records.assign(gen=_generation(records)).groupby("ori")["gen"].agg(
-        lambda g: "/".join(sorted(set(g) - {""})))
-    per_ori["layout"] = level_len
+    units = unit_table(sub, found)
+    sources = np.array(sub.sources(), dtype=object)
+    keys = ["file", "ori"]
+    keyed = pd.DataFrame({"file": pd.array(sources[sub.file_of()], dtype="str"), "ori": records["ori"].to_numpy(),
+                          "gen": _generation(records).to_numpy()}, index=records.index)
+    per_ori = keyed.groupby(keys).size().to_frame("records")
+    layouts = keyed[keyed["gen"] != ""].drop_duplicates().sort_values("gen", kind="stable").groupby(keys)["gen"].agg("/".join)
+    per_ori["layout"] = layouts.reindex(per_ori.index).fillna("")
+    unit_files = unit_firsts(sub)["file"].to_numpy() if sub.files is not None else np.zeros(len(units), dtype=np.int64)
+    units["file"] = pd.array(sources[unit_files], dtype="str")
     kinds = {
         "incidents": (units["unit_kind"] == UNIT_INCIDENT) & (units["action"] != "D"),
         "deletes": (units["unit_kind"] == UNIT_INCIDENT) & (units["action"] == "D"),
@@ -291,20 +309,20 @@ def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
         "sbr_returns": units["unit_kind"] == UNIT_SBR,
     }
     for name, mask in kinds.items():
-        per_ori[name] = units[mask].groupby("ori").size().reindex(per_ori.index, fill_value=0)
+        per_ori[name] = units[mask].groupby(keys).size().reindex(per_ori.index, fill_value=0)
     received = units["unit_kind"].isin([UNIT_INCIDENT, UNIT_GROUP_B, UNIT_ZERO, UNIT_SBR])
-    per_ori["units"] = units[received].groupby("ori").size().reindex(per_ori.index, fill_value=0)
-    per_ori["rejected"] = units[received & units["rejected"]].groupby("ori").size().reindex(per_ori.index, fill_value=0)
+    per_ori["units"] = units[received].groupby(keys).size().reindex(per_ori.index, fill_value=0)
+    per_ori["rejected"] = units[received & units["rejected"]].groupby(keys).size().reindex(per_ori.index, fill_value=0)
     per_ori["accepted"] = per_ori["units"] - per_ori["rejected"]
+    found = found.assign(file=found["file"].astype("str"))
     for severity, name in (("error", "errors"), ("warning", "warnings"), ("flag", "flags")):
-        per_ori[name] = found[found["severity"] == severity].groupby("ori").size().reindex(per_ori.index, fill_value=0)
+        per_ori[name] = found[found["severity"] == severity].groupby(keys).size().reindex(per_ori.index, fill_value=0)
     # trafficking flags (HT...), the part of "flags" state staff follow up agency by agency
-    per_ori["ht_flags"] = found[found["code"].astype(str).str.startswith("HT")].groupby("ori").size().reindex(
+    per_ori["ht_flags"] = found[found["code"].astype(str).str.startswith("HT")].groupby(keys).size().reindex(
         per_ori.index, fill_value=0)
-    top = found[found["severity"] == "error"].groupby("ori")["code"].agg(
+    top = found[found["severity"] == "error"].groupby(keys)["code"].agg(
         lambda c: " ".join(f"{k}x{v}" for k, v in c.value_counts().head(3).items()))
     per_ori["top_errors"] = top.reindex(per_ori.index).fillna("")
-    per_ori["file"] = sub.source
     per_ori["format"] = sub.format
     return per_ori.reset_index()[list(SUMMARY_COLUMNS)]
 

@@ -104,6 +104,9 @@ def _incident_evidence(sub, units: pd.DataFrame) -> pd.DataFrame:
     definition in the tool: its rows marked HT01 are 40A incidents, those marked HT02 are
     40B/40C incidents.
     """
+    columns = ["prostitution", "trafficking", "juvenile_40a", "juvenile_40bc", "juvenile"]
+    if not (units["unit_kind"] == UNIT_INCIDENT).any():  # an SBR return or Group B only: nothing to read
+        return pd.DataFrame(False, index=units.index, columns=columns)
     from .rules import trafficking as ht
 
     held = ht.offense_flags(sub).reindex(units.index, fill_value=False)
@@ -159,16 +162,19 @@ def _left_out(levels: list[str]) -> str:
 
 
 def evidence(result) -> pd.DataFrame:
-    """Counts per (file, ORI) of one checked file (an ``engine.Result``), for :func:`signals`."""
+    """Counts per (file, ORI) of a checked file (an ``engine.Result``), for :func:`signals`.
+
+    A result of several files checked as one model (``model.join``) gives each file's rows
+    exactly as checking it alone would: every count is taken within its file."""
     sub, found = result.submission, result.findings
     records = sub.records
     if not len(records):
         return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
     from .engine import _generation, unit_firsts
 
-    file = str(sub.source)
-    short = file.replace("\\", "/").rsplit("/", 1)[-1]
+    sources = sub.sources()
     firsts = unit_firsts(sub)[["ori", "unit_kind", "action", "incident", "sub_year", "sub_month"]].copy()
+    firsts["file"] = unit_firsts(sub)["file"].to_numpy() if sub.files is not None else 0
     firsts["month"] = month_label(firsts["sub_year"], firsts["sub_month"]).to_numpy()
     errors = found[found["severity"] == "error"]
     error_units = set(errors["unit"].dropna().astype(int))
@@ -189,17 +195,21 @@ def evidence(result) -> pd.DataFrame:
 
     # The month of an agency in this file: the one most of its reports carry.
     known = firsts[firsts["month"] != UNKNOWN_MONTH]
-    mode = known.groupby("ori")["month"].agg(lambda m: m.value_counts().index[0])
-    recs = records.assign(gen=_generation(records))
+    mode = known.groupby(["file", "ori"])["month"].agg(lambda m: m.value_counts().index[0])
+    recs = records.assign(gen=_generation(records), file=sub.file_of())
+    record_counts = recs.groupby(["file", "ori"]).size()
     legacy = recs[recs["gen"] == "short"]
+    found_file = found["file"].astype(str).to_numpy()
     rows = []
-    for ori, units in firsts.groupby("ori", sort=True):
+    for (position, ori), units in firsts.groupby(["file", "ori"], sort=True):
+        file = sources[position]
+        short = file.replace("\\", "/").rsplit("/", 1)[-1]
         t = units[units["trafficking"]]
         t_errors = errors[errors["unit"].isin(t.index[t["rejected"]])]
-        mine = legacy[legacy["ori"] == ori]
+        mine = legacy[(legacy["file"] == position) & (legacy["ori"] == ori)]
         rows.append({
-            "file": file, "format": sub.format, "ori": ori, "month": mode.get(ori, UNKNOWN_MONTH),
-            "records": int((records["ori"] == ori).sum()),
+            "file": file, "format": sub.format, "ori": ori, "month": mode.get((position, ori), UNKNOWN_MONTH),
+            "records": int(record_counts.get((position, ori), 0)),
             "units": int(units["received"].sum()),
             "incidents": int(units["group_a"].sum()),
             "legacy_records": len(mine),
@@ -209,7 +219,7 @@ def evidence(result) -> pd.DataFrame:
             "juvenile_40bc": int(units["juvenile_40bc"].sum()),
             "juvenile_incidents": int(units["juvenile"].sum()),
             "juvenile_examples": _examples(units.loc[units["juvenile"], "incident"], short),
-            "ht_flags": int(found.loc[found["ori"] == ori, "code"].str.startswith("HT").sum()),
+            "ht_flags": int(found.loc[(found_file == file) & (found["ori"] == ori).to_numpy(), "code"].str.startswith("HT").sum()),
             "trafficking_incidents": len(t),
             "trafficking_rejected": int(t["rejected"].sum()),
             "trafficking_error_codes": " ".join(f"{c}x{n}" for c, n in t_errors["code"].value_counts().head(5).items()),
@@ -222,6 +232,9 @@ def evidence(result) -> pd.DataFrame:
             "sbr_flagged_juveniles": int(units["sbr_flagged_juveniles"].sum()),
         })
     return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
+
+
+evidence.by_file = True  # handles a joined result (runner.check_parts_grouped splits its rows by file)
 
 
 def empty_evidence() -> pd.DataFrame:

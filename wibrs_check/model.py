@@ -13,6 +13,15 @@ A :class:`Submission` is one input file as DataFrames:
 
 Every record is in exactly one of ``frames[*]`` or ``unplaced``: :meth:`Submission.accounting`
 proves it.
+
+Many files, one model: :func:`join` stacks the submissions of several files of one format
+into one :class:`Submission` so that every rule runs once over all of them. Record ids and
+unit ids are renumbered to stay unique; ``records["file"]`` holds each record's position in
+``Submission.files`` (one row per file: source, first record id, record count, first unit,
+unit count and the file's own record accounting). What a file means to an edit ("the other
+segments of this file", "the file's first record") is read through
+:meth:`Submission.file_of`. A submission read from one file has ``files`` None and every
+record in file 0.
 """
 
 from __future__ import annotations
@@ -49,6 +58,7 @@ class Submission:
     unplaced: pd.DataFrame
     blank_lines: int = 0
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: pd.DataFrame | None = None  # set by :func:`join`: one row per file (FILE_COLUMNS)
     _cache: dict = field(default_factory=dict, repr=False)
 
     def level(self, level: int) -> pd.DataFrame:
@@ -82,6 +92,18 @@ class Submission:
         if len(seen) != len(self.records) or len(np.unique(seen)) != len(seen):
             raise AssertionError(f"{self.source}: records read {len(self.records)}, accounted {len(seen)}")
 
+    def file_of(self, index=None) -> np.ndarray:
+        """The file (0-based position in ``files``) of each record id in ``index`` (all
+        records when None). Edits whose scope is one file add it to their keys."""
+        if self.files is None or "file" not in self.records.columns:
+            return np.zeros(len(self.records) if index is None else len(index), dtype=np.int64)
+        files = self.records["file"].to_numpy()
+        return files if index is None else files[np.asarray(index, dtype=np.int64)]
+
+    def sources(self) -> list[str]:
+        """The source of every file this submission holds, in ``file`` order."""
+        return [self.source] if self.files is None else self.files["source"].tolist()
+
     @property
     def oris(self) -> list[str]:
         return sorted(self.records["ori"].unique().tolist())
@@ -100,18 +122,21 @@ def empty_unplaced() -> pd.DataFrame:
     return frame
 
 
-def assign_units(records: pd.DataFrame) -> pd.DataFrame:
+def assign_units(records: pd.DataFrame, files: np.ndarray | None = None) -> pd.DataFrame:
     """Add ``unit`` (an id) and ``unit_kind`` to the records frame.
 
     Group A incident segments (levels 1-6) belong to the incident whose run they sit in: a
     new unit starts at every administrative segment and wherever ORI, incident number or
     action type changes. Each Group B arrest segment and each zero report is a unit of its
-    own. Records whose level is unknown form single-record units.
+    own. Records whose level is unknown form single-record units. ``files`` (the file of each
+    record, for records of several files) starts a new unit with every file.
     """
     level = records["level"]
     group_a = level.isin(["1", "2", "3", "4", "5", "6"]).to_numpy()
     key = records["ori"] + "\x1f" + records["incident"] + "\x1f" + records["action"]
     starts = ~group_a | (level == "1").to_numpy() | (key != key.shift()).to_numpy()
+    if files is not None and len(files):
+        starts |= np.concatenate([[True], files[1:] != files[:-1]])
     prev_group_a = np.concatenate([[False], group_a[:-1]])
     starts |= group_a & ~prev_group_a
     unit = np.cumsum(starts) - 1
@@ -124,3 +149,64 @@ def assign_units(records: pd.DataFrame) -> pd.DataFrame:
     out["unit"] = unit.astype(np.int64)
     out["unit_kind"] = pd.Series(kind, index=records.index, dtype="str")
     return out
+
+
+FILE_COLUMNS = ("source", "format", "first_rid", "records", "first_unit", "units",
+                "records_placed", "records_unplaced", "blank_lines")
+
+
+def joinable(sub: Submission) -> bool:
+    """Whether ``sub`` can be checked together with other files of its format: a flat or
+    XML submission that has records and no reader problems (those can be about the whole
+    file, which a joined model could not tell apart), and that is not itself a join."""
+    extras = set(sub.extra) - {"xml_reports"}
+    return sub.format in ("flat", "xml") and len(sub.records) > 0 and not extras and sub.files is None
+
+
+def join(subs: list[Submission]) -> Submission:
+    """One submission holding every record of ``subs`` (all :func:`joinable`, one format).
+
+    Record ids and units are renumbered by offset in the order given, so each file's records
+    keep their order and stay contiguous; ``records["record"]`` and ``line`` stay the file's
+    own. ``files`` says which rows came from which file and holds each file's accounting.
+    """
+    if not subs:
+        raise ValueError("join needs at least one submission")
+    formats = {s.format for s in subs}
+    if len(formats) != 1 or not all(joinable(s) for s in subs):
+        raise ValueError("only joinable submissions of one format can be joined")
+    rows, records, frames, unplaced = [], [], {level: [] for level in subs[0].frames}, []
+    first_rid = first_unit = 0
+    for position, s in enumerate(subs):
+        n = len(s.records)
+        units = int(s.records["unit"].max()) + 1 if n else 0
+        accounting = s.accounting()
+        rows.append({"source": str(s.source), "format": s.format, "first_rid": first_rid, "records": n,
+                     "first_unit": first_unit, "units": units,
+                     "records_placed": accounting["records_placed"],
+                     "records_unplaced": accounting["records_unplaced"], "blank_lines": s.blank_lines})
+        shifted = s.records.set_axis(s.records.index + first_rid)
+        shifted = shifted.assign(unit=shifted["unit"].to_numpy() + first_unit,
+                                 file=np.full(n, position, dtype=np.int64))
+        records.append(shifted)
+        for level, frame in s.frames.items():
+            if len(frame):
+                frames[level].append(frame.set_axis(frame.index + first_rid))
+        if len(s.unplaced):
+            unplaced.append(s.unplaced.set_axis(s.unplaced.index + first_rid))
+        first_rid += n
+        first_unit += units
+    joined_frames = {}
+    for level, pieces in frames.items():
+        frame = pd.concat(pieces) if pieces else subs[0].frames[level].iloc[:0]
+        frame.index.name = "rid"
+        joined_frames[level] = frame
+    joined_records = pd.concat(records)
+    joined_records.index.name = "rid"
+    joined_unplaced = pd.concat(unplaced) if unplaced else empty_unplaced()
+    joined_unplaced.index.name = "rid"
+    return Submission(
+        source=str(subs[0].source), format=subs[0].format, records=joined_records, frames=joined_frames,
+        unplaced=joined_unplaced, blank_lines=sum(s.blank_lines for s in subs),
+        files=pd.DataFrame(rows, columns=list(FILE_COLUMNS)),
+    )

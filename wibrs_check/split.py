@@ -393,14 +393,18 @@ def build_report(paths: list[Path], ctx: Context, options: Options, chunk_bytes:
     """``runner.build_report`` with every flat file larger than ``chunk_bytes`` checked in
     chunks. With ``collect`` (``--commit`` needs each whole file's result) nothing is split."""
     from .executors import not_checked
-    from .runner import check_file_part, merge_parts
+    from .runner import check_parts_grouped, merge_parts
 
-    def part(path: Path) -> FilePart:
+    def split_part(path: Path) -> FilePart | None:
+        if collect is not None:
+            return None
         try:
-            split_part = None if collect is not None else check_split(Path(path), ctx, options, chunk_bytes, jobs,
-                                                                           cluster, on_split)
+            return check_split(path, ctx, options, chunk_bytes, jobs, cluster, on_split)
         except Exception as exc:  # noqa: BLE001 - a chunk lost with its workers: the file's findings are incomplete
             return not_checked(str(path), f"not checked: a chunk of the split file was lost ({type(exc).__name__}: {exc})")
-        return split_part if split_part is not None else check_file_part(Path(path), ctx, options, collect)
 
-    return merge_parts((part(path) for path in paths), ctx)
+    paths = [Path(p) for p in paths]
+    split = [split_part(p) for p in paths]
+    # The files not split are checked as the runner checks them: small ones together in one model.
+    rest = check_parts_grouped([p for p, s in zip(paths, split) if s is None], ctx, options, collect)
+    return merge_parts((s if s is not None else next(rest) for s in split), ctx)

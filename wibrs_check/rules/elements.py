@@ -10,12 +10,10 @@ Delete records (action D) carry only their header and are not held to these fiel
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from .. import spec
 from .registry import rule
@@ -40,7 +38,9 @@ def element_table(level: int) -> pd.DataFrame:
         return pd.DataFrame(columns=["column", "mandatory", "codes", "missing_edit", "invalid_edit"])
 
 
-def _checks_for(row) -> list[pa.Check]:
+def _checks_for(row) -> list:
+    import pandera.pandas as pa  # imported on first check, not when the rules are listed
+
     checks = []
     if row.mandatory == "always" and row.missing_edit:
         checks.append(pa.Check(lambda s: s != "", name=row.missing_edit, error=row.missing_edit))
@@ -57,16 +57,69 @@ def _checks_for(row) -> list[pa.Check]:
 
 
 @cache
-def level_schema(level: int) -> pa.DataFrameSchema:
+def level_schema(level: int):
+    import pandera.pandas as pa
+
     table = element_table(level).assign(level=level)
     columns = {r.column: pa.Column(str, checks=_checks_for(r), nullable=False) for r in table.itertuples(index=False)}
     return pa.DataFrameSchema(columns, strict=False)
 
 
+@cache
+def field_tests(level: int) -> tuple:
+    """(column, code, test) for every check of ``level_schema(level)``, in the schema's order:
+    ``test(values)`` is True where a value passes. The same checks as the pandera schema,
+    applied directly (pandera's per-check overhead dominated small files)."""
+    tests = []
+    for row in element_table(level).itertuples(index=False):
+        if row.mandatory == "always" and row.missing_edit:
+            tests.append((row.column, row.missing_edit, lambda s: s != ""))
+        if row.codes and row.invalid_edit:
+            if row.codes in FORMATS:
+                tests.append((row.column, row.invalid_edit, lambda s, t=FORMATS[row.codes]: (s == "") | t(s)))
+            else:
+                allowed = sorted(spec.valid_codes(row.codes) | {""})
+                if len(allowed) <= 1:
+                    raise ValueError(f"level {level}: no codes for {row.codes!r} ({row.column})")
+                tests.append((row.column, row.invalid_edit, lambda s, a=allowed: s.isin(a)))
+    return tuple(tests)
+
+
 def failure_cases(sub, level: int) -> pd.DataFrame:
-    """All single-field failures of one level: rid, column, code (validated once per submission)."""
+    """All single-field failures of one level: rid, column, code (computed once per submission)."""
 
     def build(_sub) -> pd.DataFrame:
+        frame = sub.frames[level]
+        frame = frame[frame["action"] != "D"]
+        empty = pd.DataFrame({"rid": pd.Series([], dtype="int64"), "column": [], "code": []})
+        if not len(frame) or not len(element_table(level)):
+            return empty
+        rids, columns, codes = [], [], []
+        index = frame.index.to_numpy()
+        for column, code, test in field_tests(level):
+            if column not in frame.columns:
+                continue
+            failed = ~test(frame[column]).fillna(False).to_numpy(dtype=bool)
+            if failed.any():
+                picked = index[failed]
+                rids.append(picked)
+                columns.append(np.full(len(picked), column, dtype=object))
+                codes.append(np.full(len(picked), code, dtype=object))
+        if not rids:
+            return empty
+        out = pd.DataFrame({"rid": np.concatenate(rids).astype(np.int64), "column": np.concatenate(columns),
+                            "code": np.concatenate(codes)})
+        return out.drop_duplicates()
+
+    return sub.derived(f"element_failures_{level}", build)
+
+
+def failure_cases_pandera(sub, level: int) -> pd.DataFrame:
+    """``failure_cases`` through the pandera schema (the reference the direct checks are tested against)."""
+
+    def build(_sub) -> pd.DataFrame:
+        from pandera.errors import SchemaErrors
+
         frame = sub.frames[level]
         frame = frame[frame["action"] != "D"]
         empty = pd.DataFrame({"rid": pd.Series([], dtype="int64"), "column": [], "code": []})
@@ -85,7 +138,7 @@ def failure_cases(sub, level: int) -> pd.DataFrame:
             return out.drop_duplicates()
         return empty
 
-    return sub.derived(f"element_failures_{level}", build)
+    return build(sub)
 
 
 def _register_level(level: int) -> None:

@@ -99,10 +99,11 @@ def sequence_number_repeated(sub, ctx):
     """
     frame = sub.frames[7]
     sent = frame[frame["action"].isin(["A", "D"])]
+    sent = sent[["ori", "incident", "action", "de40"]].assign(file=sub.file_of(sent.index))  # within one file
     # Each delete of the arrest transaction number starts a new life; repeats count within one.
-    deleted_before = (sent["action"] == "D").astype(int).groupby([sent["ori"], sent["incident"]]).cumsum()
+    deleted_before = (sent["action"] == "D").astype(int).groupby([sent["file"], sent["ori"], sent["incident"]]).cumsum()
     adds = sent.assign(life=deleted_before)[(sent["action"] == "A") & (sent["de40"] != "")]
-    repeated = adds.duplicated(["ori", "incident", "de40", "life"], keep="first")
+    repeated = adds.duplicated(["file", "ori", "incident", "de40", "life"], keep="first")
     return adds.index[repeated.to_numpy()]
 
 
@@ -345,7 +346,9 @@ def incident_interrupted_by_other_segments(sub, ctx):
         return None
     level = r["level"]
     group_a = level.isin(["1", "2", "3", "4", "5", "6"])
-    key = (r["ori"] + "\x1f" + r["incident"] + "\x1f" + r["action"]).where(group_a)
+    # the file is part of the key: an incident never continues into the next file of a joined model
+    key = (pd.Series(sub.file_of(), index=r.index).astype(str) + "\x1f" + r["ori"] + "\x1f" + r["incident"]
+           + "\x1f" + r["action"]).where(group_a)
     previous_a_key = key.ffill().shift()
     interrupted = level.shift().isin(list(_INTRUDER_LEVELS))
     hit = group_a & (level != "1") & interrupted & (key == previous_a_key)

@@ -20,7 +20,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..history import facts
+class _Facts:
+    """``history.facts``, imported on first use: importing the history package loads
+    SQLAlchemy, which a run without a history store never needs."""
+
+    def __getattr__(self, name: str):
+        from ..history import facts as module
+
+        return getattr(module, name)
+
+
+facts = _Facts()
 from .base import submission_month_start
 from .registry import rule
 

@@ -180,9 +180,12 @@ def ori_state_differs(sub, ctx):
     home = firsts.loc[~federal.to_numpy() & (firsts["ori"] != "").to_numpy(), "ori"]
     if not len(home):
         return None
-    state = home.iloc[0][:2]
-    detail = f"the file's first record is from state {state}"
-    return _on_units(sub, lambda f: (f["ori"] != "") & (f["ori"].str[:2] != state) & ~federal.reindex(f.index), detail)
+    # each file's state: that of its first non-federal record (a joined model holds several files)
+    states = home.str[:2].groupby(sub.file_of(home.index)).first()
+    state = pd.Series(states.reindex(sub.file_of(firsts.index)).to_numpy(), index=firsts.index)
+    detail = "the file's first record is from state " + state.fillna("")
+    return _on_units(sub, lambda f: (f["ori"] != "") & state.notna() & (f["ori"].str[:2] != state)
+                     & ~federal.reindex(f.index), detail)
 
 
 # ---------------------------------------------------------------------------------------

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .. import spec
-from ..model import UNIT_GROUP_B, UNIT_INCIDENT
+from ..model import UNIT_INCIDENT
 from .base import submission_month_start
 from .registry import requires, rule
 
@@ -67,10 +66,11 @@ def incident_number_repeated_in_file(sub, ctx):
     """
     r = _group_a(sub)
     heads = r[(r["level"] == "1") & r["action"].isin(["I", "D"])]
+    heads = heads[["ori", "incident", "action"]].assign(file=sub.file_of(heads.index))  # within one file
     # Each delete starts a new life of the incident number; a repeat only counts within one.
-    deleted_before = (heads["action"] == "D").astype(int).groupby([heads["ori"], heads["incident"]]).cumsum()
+    deleted_before = (heads["action"] == "D").astype(int).groupby([heads["file"], heads["ori"], heads["incident"]]).cumsum()
     reports = heads.assign(life=deleted_before)[heads["action"] == "I"]
-    repeated = reports.duplicated(["ori", "incident", "life"], keep="first")
+    repeated = reports.duplicated(["file", "ori", "incident", "life"], keep="first")
     return reports.index[repeated.to_numpy()]
 
 
@@ -83,11 +83,12 @@ def submission_month_differs(sub, ctx):
     r = sub.records
     if not len(r):
         return None
-    first = (r["sub_month"].iloc[0], r["sub_year"].iloc[0])
-    differs = (r["sub_month"] != first[0]) | (r["sub_year"] != first[1])
+    first = r[["sub_month", "sub_year"]].groupby(sub.file_of()).transform("first")  # each file's first record
+    differs = ((r["sub_month"] != first["sub_month"]) | (r["sub_year"] != first["sub_year"])).to_numpy()
+    said = first["sub_month"] + "/" + first["sub_year"]
     return pd.DataFrame({"value": (r["sub_month"] + "/" + r["sub_year"])[differs],
-                         "detail": f"the file's first record says {first[0]}/{first[1]}"},
-                        index=r.index[differs.to_numpy()])
+                         "detail": ("the file's first record says " + said)[differs]},
+                        index=r.index[differs])
 
 
 @rule("060", column="sub_month")
@@ -156,8 +157,8 @@ def arrest_number_shared_by_group_a_and_b(sub, ctx):
     group_b = sub.frames[7]
     if not len(arrestees) or not len(group_b):
         return None
-    a_keys = set(zip(arrestees["ori"], arrestees["incident"]))
-    b_key = pd.Series(list(zip(group_b["ori"], group_b["incident"])), index=group_b.index)
+    a_keys = set(zip(sub.file_of(arrestees.index), arrestees["ori"], arrestees["incident"]))  # within one file
+    b_key = pd.Series(list(zip(sub.file_of(group_b.index), group_b["ori"], group_b["incident"])), index=group_b.index)
     return group_b.index[b_key.isin(a_keys).to_numpy()]
 
 

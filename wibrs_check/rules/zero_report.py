@@ -114,15 +114,16 @@ def _activity(sub) -> pd.DataFrame:
         ok = when.notna()
         pieces.append(pd.DataFrame({
             "edit": source.edit,
+            "file": sub.file_of(frame.index[ok.to_numpy()]),  # only the same file is compared
             "ori": frame["ori"][ok].to_numpy(),
             "month": when[ok].dt.strftime("%Y%m").to_numpy(),
             "record": sub.records["record"].reindex(frame.index[ok.to_numpy()]).to_numpy(),
             "what": source.what,
         }))
     if not pieces:
-        return pd.DataFrame(columns=["edit", "ori", "month", "record", "what"])
+        return pd.DataFrame(columns=["edit", "file", "ori", "month", "record", "what"])
     out = pd.concat(pieces, ignore_index=True)
-    return out.sort_values("record").drop_duplicates(["edit", "ori", "month"], keep="first")
+    return out.sort_values(["file", "record"]).drop_duplicates(["edit", "file", "ori", "month"], keep="first")
 
 
 def _zero_against_activity(sub, edit: str) -> pd.DataFrame | None:
@@ -134,9 +135,9 @@ def _zero_against_activity(sub, edit: str) -> pd.DataFrame | None:
     activity = activity[activity["edit"] == edit]
     if not len(activity):
         return None
-    keyed = pd.DataFrame({"rid": adds.index, "ori": adds["ori"].to_numpy(),
+    keyed = pd.DataFrame({"rid": adds.index, "file": sub.file_of(adds.index), "ori": adds["ori"].to_numpy(),
                           "month": (adds["zero_year"] + adds["zero_month"]).to_numpy()})
-    joined = keyed.merge(activity, on=["ori", "month"], how="inner")
+    joined = keyed.merge(activity, on=["file", "ori", "month"], how="inner")
     if not len(joined):
         return None
     detail = joined["what"] + " (record " + joined["record"].astype("Int64").astype(str) + ")"
