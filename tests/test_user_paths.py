@@ -186,6 +186,16 @@ def test_each_finding_names_the_field_in_words_and_says_what_to_do(tmp_path):
     assert "incident date = '19900105'" in text
 
 
+def test_victims_relationship_is_named_in_words_not_de_35(tmp_path):
+    from test_cli import CLEAN
+
+    path = tmp_path / "relationship.txt"
+    path.write_text("\n".join([CLEAN[0], CLEAN[1], CLEAN[2].replace("01AQ", "01ZZ"), CLEAN[3]]) + "\n")
+    text = _text(path)
+    assert "relationship of victim to offender = 'ZZ'" in " ".join(text.split())
+    assert "DE 35" not in text and "What to do: A field on the victim segment" in text
+
+
 def test_removed_code_90i_says_runaway_is_no_longer_group_b(tmp_path):
     path = tmp_path / "runaway.txt"
     path.write_text(RUNAWAY + "\n")
