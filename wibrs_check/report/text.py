@@ -108,7 +108,8 @@ def _agencies(summary: pd.DataFrame) -> list[str]:
         text = (f"{r.ori}{name}: {r.records:,} records, {r.units:,} reports received, {r.accepted:,} would be "
                 f"accepted, {r.rejected:,} rejected; {r.errors:,} errors, {r.warnings:,} warnings"
                 + (f", {r.ht_flags:,} trafficking flags" if r.ht_flags else "")
-                + ("; sends the older (pre-2019) segment lengths" if "legacy" in str(r.layout) else "") + ".")
+                + ("; sends the short segment lengths (no cargo theft, bias #2-#5, LEOKA or offender ethnicity; "
+                   "not an error)" if "short" in str(r.layout) else "") + ".")
         lines += _wrap(text, first="  ")
     return lines
 

@@ -371,7 +371,7 @@ def legacy_layouts(history, months: list[str], as_of: dt.date, names: pd.Series)
     rows["committed_at"] = pd.to_datetime(rows["committed_at"], utc=True)
     rows = rows[rows["committed_at"] < ledger.end_of_day(as_of)].sort_values("id")
     rows = rows.drop_duplicates(["file", "ori", "month"], keep="last")
-    legacy = rows[rows["layout"].fillna("").str.contains("legacy")]
+    legacy = rows[rows["layout"].fillna("").str.contains("short|legacy")]  # "legacy": months stored before the rename
     out = legacy.groupby("ori").agg(months_legacy=("month", lambda s: " ".join(sorted(set(s)))),
                                     last_legacy_month=("month", "max")).reset_index()
     out["last_month_sent"] = out["ori"].map(rows.groupby("ori")["month"].max())

@@ -127,10 +127,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "followup_legacy_layout": {
         **AGENCY,
-        "months_legacy": "months of submission whose file used an older segment length",
+        "months_legacy": "months of submission whose file used a short 2019.1 segment length (no cargo theft, bias #2-#5, LEOKA or offender ethnicity)",
         "last_legacy_month": "the latest such month",
         "last_month_sent": "the latest month the agency sent",
-        "still_legacy": "its latest month still used an older length",
+        "still_legacy": "its latest month still used a short length",
         "what_to_do": "the follow-up",
     },
 }
@@ -146,7 +146,7 @@ TITLES = {
     "followup_rejected_trafficking": "Trafficking incidents rejected and not fixed",
     "followup_no_trafficking": "Agencies that sent no trafficking incident",
     "followup_sbr_no_ht": "Summary agencies without a Human Trafficking return",
-    "followup_legacy_layout": "Agencies sending the older segment lengths",
+    "followup_legacy_layout": "Agencies sending the short segment lengths",
 }
 
 
