@@ -429,7 +429,9 @@ def test_links_out_of_the_month_folder_are_not_followed(tmp_path):
     result = run("batch", folder, "-o", out, "-j", "1", "--today", "2026-08-01")
     summary = json.loads((out / "summary.json").read_text())
     assert {Path(x["path"]).name: x["reason"] for x in summary["skipped_files"]} == {
-        "passwd.txt": "symbolic link to outside the folder (not followed)"}
+        "passwd.txt": "symbolic link to outside the folder (not followed)",
+        "inside.txt": "the same file as one already checked (checked once)"}
+    assert "paths found: 3: 1 checked, 0 unreadable, 2 skipped" in result.output
     everything = "".join(p.read_text() for p in out.iterdir()) + result.output
     assert "root:x" not in everything
 

@@ -76,8 +76,7 @@ def majority_breaks(data: bytes) -> bytes:
     """The line break most lines use (issue 22): when lone CRs outnumber bare LFs, a lone CR
     ends a line and a bare LF is a stray control byte (it stands where it was)."""
     lone_cr = len(re.findall(rb"\r(?!\n)", data))
-    bare_lf = len(re.findall(rb"(?<!\r)\n", data))
-    if lone_cr <= bare_lf:
+    if lone_cr <= data.count(b"\n"):  # lines ended by LF or CRLF
         return data
     return re.sub(rb"\r(?!\n)", b"\n", re.sub(rb"(?<!\r)\n", b"\x0b", data))
 

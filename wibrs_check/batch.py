@@ -192,6 +192,7 @@ def collect_inputs(items: Iterable[str | Path], exclude: Path | None = None) -> 
     """
     out = Inputs()
     seen: set[Path] = set()
+    checked: set[str] = set()
     skipped: set[str] = set()
     exclude = exclude.resolve() if exclude else None
 
@@ -212,13 +213,18 @@ def collect_inputs(items: Iterable[str | Path], exclude: Path | None = None) -> 
         except (OSError, RuntimeError):
             skip(path, "broken or looping symbolic link")
             return
-        if key in seen or (exclude and (key == exclude or exclude in key.parents)):
+        if exclude and (key == exclude or exclude in key.parents):
+            return
+        if key in seen:
+            if root is not None and str(path) not in checked:  # a second name (a link) for a file checked
+                skip(path, "the same file as one already checked (checked once)")
             return
         reason = _wanted(path)
         if reason:
             skip(path, reason)
             return
         seen.add(key)
+        checked.add(str(path))
         out.paths.append(path)
 
     def expand(item: str, depth: int = 0) -> None:

@@ -80,14 +80,15 @@ def decode_export(data: bytes) -> tuple[bytes, str]:
 def line_breaks_by_majority(data: bytes) -> bytes:
     """Make a file whose lines end in a carriage return alone read like one ending in LF.
 
-    The line break is the one most lines use: when lone CRs outnumber line feeds, every lone
-    CR ends a line and a line feed on its own is a stray control character inside a record
-    (written as a vertical tab, so it is reported like any other control character and the
-    record keeps its length). Otherwise the bytes are returned unchanged.
+    The line break is the one most lines use: when lone CRs outnumber line feeds (a CRLF
+    counts as a line feed), every lone CR ends a line and a line feed on its own is a stray
+    control character inside a record (written as a vertical tab, so it is reported like any
+    other control character and the record keeps its length). Otherwise the bytes are
+    returned unchanged.
     """
-    lf = data.count(b"\n")
+    lf = data.count(b"\n")  # lines ended by LF, CRLF included
     cr = data.count(b"\r")
-    if cr == 0 or cr - data.count(b"\r\n") <= lf - data.count(b"\r\n"):
+    if cr == 0 or cr - data.count(b"\r\n") <= lf:
         return data
     buf = np.frombuffer(data, dtype=np.uint8).copy()
     is_cr = buf == _CR
