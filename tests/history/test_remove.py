@@ -93,3 +93,15 @@ def test_a_failure_during_remove_leaves_the_store_as_it_was(store, monkeypatch):
     with pytest.raises(RuntimeError):
         remove_mod.remove(store, file="july.txt")
     assert store.counts() == before
+
+
+def test_removing_the_first_month_moves_the_layout_month_and_removing_all_drops_it(store):
+    from wibrs_check.history.remove import remove
+
+    commit_records(store, *_lines(6, [1]), source="june.txt")
+    commit_records(store, *_lines(7, [2]), source="july.txt")
+    assert set(store.layouts(["WI0130100"])["first_month"]) == {"2026-06"}
+    remove(store, file="june.txt")
+    assert set(store.layouts(["WI0130100"])["first_month"]) == {"2026-07"}
+    remove(store, file="july.txt")
+    assert store.layouts(["WI0130100"]).empty

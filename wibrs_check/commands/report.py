@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..history.session import ENV
+# The history package (SQLAlchemy, pandas) is imported only when the command runs; this is
+# ``wibrs_check.history.session.ENV``.
+HISTORY_ENV = "WIBRS_CHECK_HISTORY"
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -22,7 +24,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @click.command()
 @click.argument("year", type=click.IntRange(2000, 2100))
-@click.option("--history", "history_at", envvar=ENV, metavar="PATH|URL",
+@click.option("--history", "history_at", envvar=HISTORY_ENV, metavar="PATH|URL",
               help="The history store (default: the settings file's 'history', else the file in your data folder).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
               help="Figures as the store held them at the end of this day (default: today).")

@@ -178,7 +178,7 @@ def _zero(sub: Submission) -> pd.DataFrame:
 
 def arrest_key(atn: pd.Series, seq: pd.Series) -> pd.Series:
     """The key of one Group B arrestee in ``received_units``: arrest number/sequence number."""
-    return (atn.astype(str) + "/" + seq.astype(str)).reset_index(drop=True).set_axis(atn.index)
+    return atn.astype(str) + "/" + seq.astype(str)
 
 
 def trafficking_victims(sub: Submission) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, select, tuple_
 from sqlalchemy.engine import Connection
 
 from . import facts
@@ -145,22 +145,32 @@ def _remove(conn: Connection, removal: Removal, file, ori, month) -> None:
 
 
 def _redo_layouts(conn: Connection, oris: list[str]) -> None:
-    """The first month each agency sent each level's 2019 length, from what stays on file."""
+    """The first month each agency sent each level's 2019 length, from what stays on file:
+    a row whose incidents are all gone is removed, one whose first month went is moved."""
     if not oris:
         return
     layouts = m.AgencyLayout.__table__
-    before = pd.DataFrame(conn.execute(select(layouts).where(layouts.c.ori.in_(oris))).mappings().all(),
-                          columns=[c.name for c in layouts.columns])
+    before = pd.DataFrame(conn.execute(select(layouts.c.ori, layouts.c.level, layouts.c.first_month).where(
+        layouts.c.ori.in_(oris))).all(), columns=["ori", "level", "first_month"])
+    if not len(before):
+        return
     incidents = m.Incident.__table__
-    on_file = pd.DataFrame(conn.execute(select(
-        incidents.c.ori, incidents.c.sub_month, *[incidents.c[c] for c in facts.LENGTH_LEVELS.values()]).where(
-        incidents.c.ori.in_(oris))).all(), columns=["ori", "sub_month", *facts.LENGTH_LEVELS.values()])
-    lengths = facts.generation_2019_lengths()
-    for row in before.itertuples(index=False):  # a handful of rows: one per agency and level
-        column = facts.LENGTH_LEVELS.get(int(row.level))
-        sent = on_file[(on_file["ori"] == row.ori) & (on_file[column] == lengths.get(int(row.level)))] if column else None
-        key = and_(layouts.c.ori == row.ori, layouts.c.level == row.level)
-        if sent is None or not len(sent):
-            conn.execute(delete(layouts).where(key))
-        elif sent["sub_month"].min() != row.first_month:
-            conn.execute(layouts.update().where(key).values(first_month=sent["sub_month"].min()))
+    length_columns = list(facts.LENGTH_LEVELS.values())
+    on_file = pd.DataFrame(conn.execute(select(incidents.c.ori, incidents.c.sub_month,
+                                               *[incidents.c[c] for c in length_columns]).where(
+        incidents.c.ori.in_(oris))).all(), columns=["ori", "sub_month", *length_columns])
+    long = on_file.melt(id_vars=["ori", "sub_month"], value_vars=length_columns, var_name="column", value_name="length")
+    long["level"] = long["column"].map({column: level for level, column in facts.LENGTH_LEVELS.items()})
+    long = long[long["length"] == long["level"].map(facts.generation_2019_lengths())]
+    firsts = long.groupby(["ori", "level"])["sub_month"].min().rename("now").reset_index()
+    merged = before.astype({"level": "int64"}).merge(firsts.astype({"level": "int64"}), on=["ori", "level"], how="left")
+    gone = merged[merged["now"].isna()]
+    if len(gone):
+        keys = list(zip(gone["ori"], gone["level"].astype(int).tolist()))
+        conn.execute(delete(layouts).where(tuple_(layouts.c.ori, layouts.c.level).in_(keys)))
+    moved = merged[merged["now"].notna() & (merged["now"] != merged["first_month"])]
+    if len(moved):
+        stmt = layouts.update().where(and_(layouts.c.ori == bindparam("b_ori"), layouts.c.level == bindparam("b_level")))
+        conn.execute(stmt.values(first_month=bindparam("b_month")), [
+            {"b_ori": o, "b_level": int(level), "b_month": month}
+            for o, level, month in zip(moved["ori"], moved["level"], moved["now"])])

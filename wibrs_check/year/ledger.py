@@ -73,9 +73,9 @@ def standing(rows: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     grouped = rows.groupby(key, sort=False)
     latest = rows.drop_duplicates(key, keep="last").set_index(key)
     on_file = rows[live].drop_duplicates(key, keep="last").set_index(key)
-    decided = latest.copy()
-    decided.loc[on_file.index, on_file.columns] = on_file
-    status = np.where(decided.index.isin(on_file.index), "accepted",
+    # the deciding copy: the latest one on file, else the latest one received
+    decided = pd.concat([on_file, latest[~latest.index.isin(on_file.index)]])
+    status = np.where(np.arange(len(decided)) < len(on_file), "accepted",
                       np.where(decided["accepted"].to_numpy(dtype=bool), "withdrawn", "rejected"))
     decided["status"] = status
     decided["accepted_at"] = on_file["received_at"].reindex(decided.index)

@@ -84,6 +84,8 @@ def rate_chart(bars: list[Bar], title: str, limit: float = CERTIFICATION_RATE, w
     out = [f'<svg class="chart" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
            f'<text x="0" y="16" class="chart-title">{escape(title)}</text>']
+    if not bars:
+        out.append(f'<text x="0" y="{top + 14}" class="chart-empty">no agency has a rejected report</text>')
     for i, b in enumerate(bars):
         y = top + i * row
         length = b.value / scale * plot
@@ -115,10 +117,10 @@ def _charts(report: YearReport) -> list[Markup]:
     charts = [grouped_bar_chart(months, [("accepted", COLORS["ok"]), ("rejected", COLORS["rejected"])],
                                 f"Reports accepted and rejected by month, {report.year} (state)", label_width=40)]
     cert = report.tables["certification"]
-    worst = cert[cert["received"] > 0].sort_values(["error_rate", "ori"], ascending=[False, True]).head(TOP_AGENCIES)
+    worst = cert[cert["error_rate"] > 0].sort_values(["error_rate", "ori"], ascending=[False, True]).head(TOP_AGENCIES)
     charts.append(rate_chart([Bar(r.agency or r.ori, float(r.error_rate), f"#agency-{r.ori}", r.ori)
                               for r in worst.itertuples()],
-                             f"Error rate by agency, {report.year} (highest {len(worst)})"))
+                             f"Error rate by agency, {report.year} (the {len(worst)} highest above 0)"))
     tm = report.tables["trafficking_months"]
     by_month = tm.groupby("month")[["victims_64a", "victims_64b"]].sum().reindex(
         [f"{report.year}-{k:02d}" for k in range(1, 13)], fill_value=0)
@@ -137,17 +139,16 @@ def _charts(report: YearReport) -> list[Markup]:
 
 def _grid(report: YearReport) -> list[dict]:
     """One row per agency: certification and the error rate of each month."""
-    score = report.tables["scorecard"]
-    cert = report.tables["certification"].set_index("ori")
-    rows = []
-    for ori, months in score.groupby("ori", sort=True):  # one entry per agency for the page
-        cells = [{"month": r.month, "rate": r.error_rate, "received": r.received, "sent": r.sent,
-                  "certified": r.certified, "bad": r.received > 0 and r.error_rate >= CERTIFICATION_RATE}
-                 for r in months.itertuples()]
-        c = cert.loc[ori]
-        rows.append({"ori": ori, "agency": c["agency"], "certification": c["certification"], "since": c["since"],
-                     "error_rate": c["error_rate"], "received": c["received"], "cells": cells})
-    return rows
+    score = report.tables["scorecard"].sort_values(["ori", "month"])
+    score = score.assign(bad=(score["received"] > 0) & (score["error_rate"] >= CERTIFICATION_RATE))
+    cells = score[["ori", "month", "error_rate", "received", "sent", "certified", "bad"]].rename(
+        columns={"error_rate": "rate"}).to_dict("records")
+    rows = report.tables["certification"].sort_values("ori")[
+        ["ori", "agency", "certification", "since", "error_rate", "received"]].to_dict("records")
+    by_ori = {row["ori"]: {**row, "cells": []} for row in rows}
+    for cell in cells:  # rendering: the page lists every agency-month once
+        by_ori[cell["ori"]]["cells"].append(cell)
+    return list(by_ori.values())
 
 
 def render_html(report: YearReport) -> str:
@@ -166,7 +167,7 @@ def render_html(report: YearReport) -> str:
     cards = [
         ("agencies", len(cert), ""), ("reports received", received, ""),
         ("accepted", int(state["accepted"].sum()), "good"), ("still rejected", int(state["rejected"].sum()), "bad"),
-        ("error rate", f"{(state['rejected'].sum() / received if received else 0):.1%}", ""),
+        ("error rate", f"{(state['rejected'].sum() / received if received else 0):.2%}", ""),
         ("certified agencies", int((cert["certification"] == "met").sum()), "good"),
         ("64A victims accepted", int(accepted_64a["victims"]), "flag"),
         ("64A incidents accepted", int(accepted_64a["incidents"]), "flag"),
