@@ -167,7 +167,6 @@ class _Planner:
         """Every incident-based report sent with ``month``'s file."""
         out: list[gen.Incident] = []
         day = commit_day(self.year, month)
-        roles = self.plan.roles
         for number, ori in enumerate(self.plan.oris):
             role = self.by_ori.get(ori, "")
             if role == "gap" and month == 8:
