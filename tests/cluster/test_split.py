@@ -8,9 +8,7 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pytest
 from click.testing import CliRunner
 
 from wibrs_check import executors, split
