@@ -456,8 +456,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         checked = job.result
         report = checked.report
         if report.fatal and not report.files:
-            return JSONResponse({"error": "not a submission: none of the files could be read as a NIBRS flat "
-                                          "file, NIBRS XML or an SBR summary return",
+            reasons = "; ".join(f"{bad['path']}: {bad['message']}" for bad in report.fatal[:5])
+            return JSONResponse({"error": "none of the files could be checked as a NIBRS flat file, NIBRS XML or "
+                                          f"an SBR summary return ({reasons})",
                                  "unreadable_files": report.fatal}, status_code=415)
         status = str(exit_code(report, options.strict))
         if fmt == "json":
