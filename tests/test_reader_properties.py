@@ -134,7 +134,7 @@ def assert_consistent(data: bytes, sub: Submission) -> None:
     # every other unplaced record has an unknown level.
     last = expected[-1][1] if expected else ""
     known = last[4:5] in {str(lv) for lv in spec.LEVELS}
-    truncated = (bool(expected) and not data.endswith((b"\n", b"\r")) and last[:4].isdigit()
+    truncated = (bool(expected) and not data.endswith((b"\n", b"\r")) and len(last) >= 4 and last[:4].isdigit()
                  and len(last) < int(last[:4])
                  and not (known and len(last) >= spec.mandatory_end(int(last[4]))))
     assert sub.extra.get("truncated_rid") == (len(expected) - 1 if truncated else None)
@@ -164,6 +164,7 @@ NASTY = b"".join([
 @example(b"abc\r\ndef\rghi\n")
 @example(b"0043abc\rdef\nghi\rjkl\r")  # CR-terminated with one stray LF (issue 22)
 @example(NASTY)
+@example(b"2")  # shorter than a segment length: not a cut record, only one too short to read
 def test_any_bytes_give_a_consistent_submission(data):
     assert_consistent(data, read_flat_bytes(data, "prop.txt"))
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from wibrs_check.cli import main
-from wibrs_check.findings import COLUMNS
+from wibrs_check.findings import OUTPUT_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_submissions" / "wibrs" / "WI0130100_2026-07.txt"
@@ -31,7 +31,7 @@ def test_check_xlsx_holds_the_same_findings_as_csv(tmp_path):
     book = sheets(out.read_bytes())
     assert list(book) == ["findings", "summary"]
     header, *rows = book["findings"]
-    assert header == COLUMNS
+    assert header == OUTPUT_COLUMNS  # the CSV columns, fix included
     assert len(rows) == len(expected) > 0
     codes = [str(r[header.index("code")]) for r in rows]
     assert codes == expected["code"].tolist()
