@@ -45,10 +45,10 @@ import pandas as pd
 from . import gaps as gaps_mod
 from .agencies import by_ori
 from .context import Context
-from .executors import accounting, not_checked
+from .executors import accounting
 from .report import Report
 from .runner import (GROUP_BYTES, FilePart, Options, check_file_part, check_parts_grouped, default_jobs, flatten_parts,
-                     merge_parts)
+                     merge_parts, not_checked_part)
 
 # Files a folder or glob may hold that are never submissions (the generator's and the state's
 # own tables). Everything else is judged by content (readers.detect.not_a_submission).
@@ -510,8 +510,8 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
             try:
                 done(i, *pool.submit(_check_one, str(paths[i])).result())
             except BrokenProcessPool:
-                done(i, not_checked(str(paths[i]), "not checked: the worker process checking this file died "
-                                                    "(out of memory?)"), {})
+                done(i, not_checked_part(str(paths[i]), "not checked: the worker process checking this file died "
+                                                         "(out of memory?)"), {})
             except Exception as exc:  # noqa: BLE001
                 done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
     return parts, stats  # type: ignore[return-value]

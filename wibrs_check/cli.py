@@ -169,7 +169,7 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
                              chunk_mb, jobs, scheduler)
     report.settings_file = str(settings.source) if settings.source else ""
     if ctx.agencies is not None:  # a clerk's file: only its own agencies' missing months, not the state's
-        from .agencies import senders_missing_months
+        from .gaps import senders_missing_months
 
         report.nothing_sent = senders_missing_months(report.units, ctx.agencies)
     if output is not None and (len(formats) > 1 or output.is_dir()):

@@ -173,3 +173,14 @@ def own_codes() -> pd.DataFrame:
     """
     names = sorted(p.name for p in schema_path("").iterdir() if p.name.startswith("own_codes") and p.name.endswith(".csv"))
     return pd.concat([read_table(name) for name in names], ignore_index=True)
+
+
+def layout_generation(records: pd.DataFrame) -> pd.Series:
+    """'extended' or 'short' for levels whose length tells the 2019.1 layout variant, else ''."""
+    lengths = segment_lengths()
+    choice_levels = lengths.loc[lengths["generation"] == "short", "level"].unique()
+    table = lengths[lengths["level"].isin(choice_levels)].assign(level=lambda t: t["level"].astype(str))
+    keyed = pd.DataFrame({"level": records["level"].astype(str),
+                          "length": records["length_declared"].fillna(-1).astype(int)})
+    merged = keyed.merge(table[["level", "length", "generation"]], on=["level", "length"], how="left")
+    return pd.Series(merged["generation"].fillna("").to_numpy(), index=records.index)
