@@ -46,7 +46,7 @@ from . import gaps as gaps_mod
 from .agencies import by_ori
 from .context import Context
 from .executors import accounting
-from .report import Report
+from .report import AGENCY_COLUMNS, Report
 from .runner import (GROUP_BYTES, FilePart, Options, check_file_part, check_parts_grouped, default_jobs, flatten_parts,
                      merge_parts, not_checked_part)
 
@@ -56,12 +56,6 @@ NOT_SUBMISSIONS = frozenset({"expected_findings.csv", "expected_gaps.csv", "agen
                              "damaged_files.csv"})
 GLOB_CHARS = frozenset("*?[")
 
-AGENCY_COLUMNS = (
-    "ori", "name", "month", "status", "files", "format", "records",
-    "incidents", "incidents_accepted", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
-    "received", "accepted", "rejected", "error_rate", "errors", "file_errors", "warnings", "flags", "ht_flags",
-    "top_errors", "layout",
-)
 AGENCY_COLUMN_DOCS = {
     "ori": "ORI of the agency",
     "name": "agency name from the agency master file (--agencies); blank without one",
@@ -683,6 +677,15 @@ def totals(result: BatchResult) -> dict:
         "ht_flags": int(f["code"].str.startswith("HT").sum()),
         "gap_signals": gaps_mod.by_code(result.gaps),
     }
+
+
+def render_html(result: BatchResult) -> str:
+    """The HTML report page (:mod:`wibrs_check.report.html`) of a batch run."""
+    from .report import html
+
+    return html.render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
+                       months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped,
+                       quiet_files=files_without_agency(result.report))
 
 
 def summary_json(result: BatchResult) -> str:

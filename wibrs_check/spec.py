@@ -184,3 +184,24 @@ def layout_generation(records: pd.DataFrame) -> pd.Series:
                           "length": records["length_declared"].fillna(-1).astype(int)})
     merged = keyed.merge(table[["level", "length", "generation"]], on=["level", "length"], how="left")
     return pd.Series(merged["generation"].fillna("").to_numpy(), index=records.index)
+
+
+def lay_out_record(level: int, values: dict[str, str], length: int | None = None) -> str:
+    """One fixed-width record of ``level``: each value at its layout position, unknown columns
+    raise, missing ones are blank; the segment length and level are filled in (a
+    ``seg_length`` among ``values`` wins). ``length`` picks the declared segment length
+    (for example 129 for an older victim segment); fields past it are left out."""
+    length = length or current_length(level)
+    fields = {f.column: f for f in layout(level)}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise KeyError(f"level {level} has no columns {sorted(unknown)}")
+    merged = {**values, "seg_length": f"{length:04d}", "seg_level": str(level)}
+    if "seg_length" in values:
+        merged["seg_length"] = values["seg_length"]
+    chars = [" "] * max(length, max(f.end for f in fields.values()))
+    for column, value in merged.items():
+        f = fields[column]
+        text = str(value)[: f.width].ljust(f.width)
+        chars[f.start - 1 : f.end] = text
+    return "".join(chars[:length])

@@ -133,7 +133,7 @@ def refuse_missing_inputs(inputs) -> None:
 def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """summary.csv/json, gaps.csv/json, report.html and findings in each format, into ``output_dir``."""
     from ..options import FORMATS
-    from ..report import eds, html
+    from ..report import eds
 
     output_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -147,7 +147,7 @@ def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tupl
     write("summary.json", batch_mod.summary_json(result))
     write("gaps.csv", gaps_mod.render_csv(result.gaps))
     write("gaps.json", gaps_mod.render_json(result.gaps, result.months))
-    write("report.html", html.render_batch(result))
+    write("report.html", batch_mod.render_html(result))
     report = result.report
     for fmt in formats:
         if fmt == "eds":
