@@ -366,7 +366,7 @@ class History:
             incidents = _read(conn, m.Incident.__table__, ("ori", "incident", "sub_month", "file"), agencies)
             arrests = _read(conn, m.GroupBArrest.__table__, ("ori", "atn", "seq", "sub_month", "file"), agencies)
             zeros = _read(conn, m.ZeroReport.__table__, ("ori", "year", "month", "sub_month", "file"), agencies)
-        from .facts import arrest_key
+        from ..rules.history_facts import arrest_key
 
         zero_keys = (zeros["year"].astype(str) + "-" + zeros["month"].astype(int).map("{:02d}".format)) if len(zeros) \
             else pd.Series([], dtype=object)
