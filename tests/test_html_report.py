@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from wibrs_check import batch
 from wibrs_check.report import html
 
 from state_month_run import small_month_result
@@ -39,7 +40,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def page_text():
-    return html.render_batch(small_month_result())
+    return batch.render_html(small_month_result())
 
 
 @pytest.fixture(scope="module")

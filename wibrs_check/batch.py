@@ -45,10 +45,10 @@ import pandas as pd
 from . import gaps as gaps_mod
 from .agencies import by_ori
 from .context import Context
-from .executors import accounting, not_checked
-from .report import Report
+from .executors import accounting
+from .report import AGENCY_COLUMNS, Report
 from .runner import (GROUP_BYTES, FilePart, Options, check_file_part, check_parts_grouped, default_jobs, flatten_parts,
-                     merge_parts)
+                     merge_parts, not_checked_part)
 
 # Files a folder or glob may hold that are never submissions (the generator's and the state's
 # own tables). Everything else is judged by content (readers.detect.not_a_submission).
@@ -56,12 +56,6 @@ NOT_SUBMISSIONS = frozenset({"expected_findings.csv", "expected_gaps.csv", "agen
                              "damaged_files.csv"})
 GLOB_CHARS = frozenset("*?[")
 
-AGENCY_COLUMNS = (
-    "ori", "name", "month", "status", "files", "format", "records",
-    "incidents", "incidents_accepted", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
-    "received", "accepted", "rejected", "error_rate", "errors", "file_errors", "warnings", "flags", "ht_flags",
-    "top_errors", "layout",
-)
 AGENCY_COLUMN_DOCS = {
     "ori": "ORI of the agency",
     "name": "agency name from the agency master file (--agencies); blank without one",
@@ -510,8 +504,8 @@ def check_parts(paths: list[Path], ctx: Context, options: Options, jobs: int,
             try:
                 done(i, *pool.submit(_check_one, str(paths[i])).result())
             except BrokenProcessPool:
-                done(i, not_checked(str(paths[i]), "not checked: the worker process checking this file died "
-                                                    "(out of memory?)"), {})
+                done(i, not_checked_part(str(paths[i]), "not checked: the worker process checking this file died "
+                                                         "(out of memory?)"), {})
             except Exception as exc:  # noqa: BLE001
                 done(i, _failed(paths[i], f"the check failed ({type(exc).__name__}: {exc})"), {})
     return parts, stats  # type: ignore[return-value]
@@ -683,6 +677,15 @@ def totals(result: BatchResult) -> dict:
         "ht_flags": int(f["code"].str.startswith("HT").sum()),
         "gap_signals": gaps_mod.by_code(result.gaps),
     }
+
+
+def render_html(result: BatchResult) -> str:
+    """The HTML report page (:mod:`wibrs_check.report.html`) of a batch run."""
+    from .report import html
+
+    return html.render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
+                       months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped,
+                       quiet_files=files_without_agency(result.report))
 
 
 def summary_json(result: BatchResult) -> str:

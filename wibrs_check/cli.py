@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -11,18 +10,10 @@ import click
 
 from . import __version__, spec
 from .context import Context
-from .report import eds, github, junit, machine, sarif, text
+from .options import FORMATS, check_writable, load_agency_file
+from .report import eds
 from .runner import Options, default_jobs, exit_code
 from .terminal import echo
-
-FORMATS = {
-    "text": text.render,
-    "json": machine.render_json,
-    "csv": machine.render_csv,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-}
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -36,46 +27,6 @@ def _refuse_folders(files) -> None:
     for path in files:
         if Path(path).is_dir():
             raise click.UsageError(f"{path} is a folder; use 'wibrs-check batch {path}' to check every file in it")
-
-
-def check_writable(path: Path, folder: bool = False) -> None:
-    """Refuse, before any file is checked, an output that cannot be written (usage error, exit 2).
-
-    ``folder``: ``path`` is a folder that will be created if missing (batch --output-dir)."""
-    path = Path(path)
-    if folder:
-        probe = path
-        while not probe.exists() and probe != probe.parent:
-            probe = probe.parent
-        if probe.exists() and not probe.is_dir():
-            raise click.UsageError(f"cannot write the report into {path}: {probe} is a file, not a folder")
-        if not os.access(probe, os.W_OK | os.X_OK):
-            raise click.UsageError(f"cannot write the report into {path}: {probe} is not writable")
-        return
-    if path.is_dir():
-        raise click.UsageError(f"cannot write the report to {path}: it is a folder")
-    if path.exists():
-        if not os.access(path, os.W_OK):
-            raise click.UsageError(f"cannot write the report to {path}: the file is not writable")
-        return
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise click.UsageError(f"cannot write the report to {path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise click.UsageError(f"cannot write the report to {path}: the folder {parent} is not writable")
-
-
-def _load_agencies(path: str | None):
-    if not path:
-        return None
-    try:
-        from .agencies import AgencyFileError, load_agencies
-    except ImportError as exc:  # pragma: no cover - the agency module ships with the package
-        raise click.UsageError(f"agency files are not supported in this build: {exc}")
-    try:
-        return load_agencies(path)
-    except AgencyFileError as exc:
-        raise click.UsageError(str(exc))
 
 
 class LazyGroup(click.Group):
@@ -110,26 +61,6 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Check WIBRS / NIBRS crime-data submissions before the state or the FBI rejects them."""
 
-
-def _render_html(report) -> str:
-    from .report import html
-
-    return html.render_check(report)
-
-
-def _render_eds(report) -> str:
-    return eds.render(report.findings, report.processed_on)
-
-
-def _render_xlsx(report) -> bytes:
-    from .report import xlsx
-
-    return xlsx.render(report)
-
-
-FORMATS["html"] = _render_html
-FORMATS["eds"] = _render_eds
-FORMATS["xlsx"] = _render_xlsx
 
 # The file name each format gets in an output folder (several formats, or -o DIR), and the
 # format an output file's extension stands for when --format is not given.
@@ -233,12 +164,12 @@ def check(files, fmt, output, select, ignore, agencies, strict, today_, xsd_dir,
     _refuse_folders(files)
     if output is not None:
         check_writable(output, folder=len(formats) > 1 or output.is_dir())
-    ctx = Context(agencies=_load_agencies(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
+    ctx = Context(agencies=load_agency_file(agencies), history=history, today=(today_.date() if today_ else dt.date.today()))
     report = _checked_report(list(files), ctx, Options(_codes(select), _codes(ignore), strict, xsd_dir), committer,
                              chunk_mb, jobs, scheduler)
     report.settings_file = str(settings.source) if settings.source else ""
     if ctx.agencies is not None:  # a clerk's file: only its own agencies' missing months, not the state's
-        from .agencies import senders_missing_months
+        from .gaps import senders_missing_months
 
         report.nothing_sent = senders_missing_months(report.units, ctx.agencies)
     if output is not None and (len(formats) > 1 or output.is_dir()):

@@ -295,7 +295,7 @@ def agency_summary(sub: Submission, found: pd.DataFrame) -> pd.DataFrame:
     sources = np.array(sub.sources(), dtype=object)
     keys = ["file", "ori"]
     keyed = pd.DataFrame({"file": pd.array(sources[sub.file_of()], dtype="str"), "ori": records["ori"].to_numpy(),
-                          "gen": _generation(records).to_numpy()}, index=records.index)
+                          "gen": spec.layout_generation(records).to_numpy()}, index=records.index)
     per_ori = keyed.groupby(keys).size().to_frame("records")
     layouts = keyed[keyed["gen"] != ""].drop_duplicates().sort_values("gen", kind="stable").groupby(keys)["gen"].agg("/".join)
     per_ori["layout"] = layouts.reindex(per_ori.index).fillna("")
@@ -331,14 +331,3 @@ SUMMARY_COLUMNS = (
     "file", "format", "ori", "records", "units", "incidents", "deletes", "group_b", "zero_reports",
     "accepted", "rejected", "errors", "warnings", "flags", "top_errors", "layout", "sbr_returns", "ht_flags",
 )
-
-
-def _generation(records: pd.DataFrame) -> pd.Series:
-    """'extended' or 'short' for levels whose length tells the 2019.1 layout variant, else ''."""
-    lengths = spec.segment_lengths()
-    choice_levels = lengths.loc[lengths["generation"] == "short", "level"].unique()
-    table = lengths[lengths["level"].isin(choice_levels)].assign(level=lambda t: t["level"].astype(str))
-    keyed = pd.DataFrame({"level": records["level"].astype(str),
-                          "length": records["length_declared"].fillna(-1).astype(int)})
-    merged = keyed.merge(table[["level", "length", "generation"]], on=["level", "length"], how="left")
-    return pd.Series(merged["generation"].fillna("").to_numpy(), index=records.index)

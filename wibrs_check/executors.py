@@ -39,10 +39,9 @@ import pandas as pd
 
 from . import gaps as gaps_mod
 from .context import Context
-from .runner import FilePart, Options, check_file_part
+from .runner import NOT_CHECKED, FilePart, Options, check_file_part, not_checked_part
 
 LOCAL = "local"
-NOT_CHECKED = "not checked"  # FilePart.fatal["status"] of a file no worker could check
 INSTALL_HINT = "pip install 'wibrs-check[dask]'"
 # Tasks in flight per worker: enough to keep every worker busy, few enough that the
 # scheduler never holds a whole run of uploaded files at once.
@@ -91,10 +90,6 @@ def _where() -> str:
         return f"host {socket.gethostname()}"
 
 
-def not_checked(path: str, message: str) -> FilePart:
-    return FilePart(path, fatal={"path": path, "message": message, "status": NOT_CHECKED})
-
-
 def _renamed(part: FilePart, copy: str, original: str) -> FilePart:
     """The part of an uploaded file's temporary copy, naming the original path throughout."""
     part.path = original
@@ -120,8 +115,8 @@ def _check_one(item: TaskFile, setup: WorkerSetup, committer) -> FilePart:
 
     if item.data is None:
         if item.client_has and not os.path.exists(item.path):
-            return not_checked(item.path, f"not found by the {_where()}: workers need the same paths as the client "
-                                          "(shared storage), or run with --upload to send the files' bytes")
+            return not_checked_part(item.path, f"not found by the {_where()}: workers need the same paths as the client "
+                                    "(shared storage), or run with --upload to send the files' bytes")
         return check_file_part(Path(item.path), setup.ctx, setup.options, collect=collect)
     with tempfile.TemporaryDirectory(prefix="wibrs-upload-") as folder:
         copy = Path(folder) / Path(item.path).name
@@ -213,11 +208,11 @@ class Cluster:
             try:
                 got, stat = future.result()
             except KilledWorker as exc:
-                got, stat = [not_checked(str(paths[i]), f"not checked: the workers checking it died "
-                                         f"({exc.__class__.__name__}; killed, or out of memory?)") for i in group], {}
+                got, stat = [not_checked_part(str(paths[i]), f"not checked: the workers checking it died "
+                                              f"({exc.__class__.__name__}; killed, or out of memory?)") for i in group], {}
             except Exception as exc:  # noqa: BLE001 - e.g. a worker that cannot unpickle the task
-                got, stat = [not_checked(str(paths[i]), f"not checked: the task failed on the cluster "
-                                         f"({type(exc).__name__}: {exc})") for i in group], {}
+                got, stat = [not_checked_part(str(paths[i]), f"not checked: the task failed on the cluster "
+                                              f"({type(exc).__name__}: {exc})") for i in group], {}
             future.release()
             for i, part in zip(group, got):
                 parts[i] = part

@@ -170,7 +170,7 @@ def evidence(result) -> pd.DataFrame:
     records = sub.records
     if not len(records):
         return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
-    from .engine import _generation, unit_firsts
+    from .engine import unit_firsts
 
     sources = sub.sources()
     firsts = unit_firsts(sub)[["ori", "unit_kind", "action", "incident", "sub_year", "sub_month"]].copy()
@@ -196,7 +196,7 @@ def evidence(result) -> pd.DataFrame:
     # The month of an agency in this file: the one most of its reports carry.
     known = firsts[firsts["month"] != UNKNOWN_MONTH]
     mode = known.groupby(["file", "ori"])["month"].agg(lambda m: m.value_counts().index[0])
-    recs = records.assign(gen=_generation(records), file=sub.file_of())
+    recs = records.assign(gen=spec.layout_generation(records), file=sub.file_of())
     record_counts = recs.groupby(["file", "ori"]).size()
     legacy = recs[recs["gen"] == "short"]
     found_file = found["file"].astype(str).to_numpy()
@@ -456,3 +456,44 @@ def render_text(gaps: pd.DataFrame, months: list[str] | None = None) -> str:
                 out.write(f"      look at: {row.examples}\n")
             out.write(f"      do: {row.recommendation}\n")
     return out.getvalue()
+
+
+def sent_nothing(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """(ori, name, month) of every master-file agency that sent no report for a month the
+    checked files cover.
+
+    ``units`` is a report's unit list (one row per incident, arrest, zero report or summary
+    return, with ``ori``, ``sub_year``, ``sub_month``). The months are those the units carry;
+    which agencies are expected to report in a month is decided once, by
+    :func:`wibrs_check.gaps.expected_agencies` (inactive, covered and deleted agencies are
+    not expected).
+    """
+    columns = ["ori", "name", "month"]
+    if agencies is None or not len(units):
+        return pd.DataFrame(columns=columns)
+    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
+    sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
+    months = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
+    return non_submitters(sent, agencies, months)[columns].reset_index(drop=True)
+
+
+def senders_missing_months(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
+    """(ori, name, month) of the master-file agencies that sent something in the checked
+    files, for each month from the first to the last the files carry in which they sent no
+    report.
+
+    ``check`` on one agency's file is about that agency: its missing months are news to the
+    clerk; the hundreds of other agencies of the state's master file are not (``batch``
+    lists those, with :func:`sent_nothing`).
+    """
+    columns = ["ori", "name", "month"]
+    if agencies is None or not len(units):
+        return pd.DataFrame(columns=columns)
+    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
+    sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
+    carried = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
+    if not carried:
+        return pd.DataFrame(columns=columns)
+    months = [str(p) for p in pd.period_range(carried[0], carried[-1], freq="M")]
+    mine = agencies[agencies["ori"].isin(set(sent["ori"]))]
+    return non_submitters(sent, mine, months)[columns].reset_index(drop=True)

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from . import engine, findings as findings_mod, model
-from .agencies import sent_nothing
 from .context import Context
+from .gaps import sent_nothing
 from .model import Submission
 from .readers.flatfile import UnreadableInput, read_flat
 from .readers.flatgroup import can_concatenate, read_flat_group
@@ -93,6 +93,14 @@ def flatten_parts(parts) -> list[FilePart]:
     for part in parts:
         out.extend(part.members if part.members else [part])
     return out
+
+
+NOT_CHECKED = "not checked"  # FilePart.fatal["status"] of a file no worker could check
+
+
+def not_checked_part(path: str, message: str) -> FilePart:
+    """The part of a file that was not checked at all (its workers died, a chunk was lost)."""
+    return FilePart(path, fatal={"path": path, "message": message, "status": NOT_CHECKED})
 
 
 def check_file_part(path: Path, ctx: Context, options: Options, collect=None) -> FilePart:

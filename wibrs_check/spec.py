@@ -173,3 +173,35 @@ def own_codes() -> pd.DataFrame:
     """
     names = sorted(p.name for p in schema_path("").iterdir() if p.name.startswith("own_codes") and p.name.endswith(".csv"))
     return pd.concat([read_table(name) for name in names], ignore_index=True)
+
+
+def layout_generation(records: pd.DataFrame) -> pd.Series:
+    """'extended' or 'short' for levels whose length tells the 2019.1 layout variant, else ''."""
+    lengths = segment_lengths()
+    choice_levels = lengths.loc[lengths["generation"] == "short", "level"].unique()
+    table = lengths[lengths["level"].isin(choice_levels)].assign(level=lambda t: t["level"].astype(str))
+    keyed = pd.DataFrame({"level": records["level"].astype(str),
+                          "length": records["length_declared"].fillna(-1).astype(int)})
+    merged = keyed.merge(table[["level", "length", "generation"]], on=["level", "length"], how="left")
+    return pd.Series(merged["generation"].fillna("").to_numpy(), index=records.index)
+
+
+def lay_out_record(level: int, values: dict[str, str], length: int | None = None) -> str:
+    """One fixed-width record of ``level``: each value at its layout position, unknown columns
+    raise, missing ones are blank; the segment length and level are filled in (a
+    ``seg_length`` among ``values`` wins). ``length`` picks the declared segment length
+    (for example 129 for an older victim segment); fields past it are left out."""
+    length = length or current_length(level)
+    fields = {f.column: f for f in layout(level)}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise KeyError(f"level {level} has no columns {sorted(unknown)}")
+    merged = {**values, "seg_length": f"{length:04d}", "seg_level": str(level)}
+    if "seg_length" in values:
+        merged["seg_length"] = values["seg_length"]
+    chars = [" "] * max(length, max(f.end for f in fields.values()))
+    for column, value in merged.items():
+        f = fields[column]
+        text = str(value)[: f.width].ljust(f.width)
+        chars[f.start - 1 : f.end] = text
+    return "".join(chars[:length])

@@ -392,8 +392,7 @@ def build_report(paths: list[Path], ctx: Context, options: Options, chunk_bytes:
                  cluster=None, collect=None, on_split=None):
     """``runner.build_report`` with every flat file larger than ``chunk_bytes`` checked in
     chunks. With ``collect`` (``--commit`` needs each whole file's result) nothing is split."""
-    from .executors import not_checked
-    from .runner import check_parts_grouped, merge_parts
+    from .runner import check_parts_grouped, merge_parts, not_checked_part
 
     def split_part(path: Path) -> FilePart | None:
         if collect is not None:
@@ -401,7 +400,7 @@ def build_report(paths: list[Path], ctx: Context, options: Options, chunk_bytes:
         try:
             return check_split(path, ctx, options, chunk_bytes, jobs, cluster, on_split)
         except Exception as exc:  # noqa: BLE001 - a chunk lost with its workers: the file's findings are incomplete
-            return not_checked(str(path), f"not checked: a chunk of the split file was lost ({type(exc).__name__}: {exc})")
+            return not_checked_part(str(path), f"not checked: a chunk of the split file was lost ({type(exc).__name__}: {exc})")
 
     paths = [Path(p) for p in paths]
     split = [split_part(p) for p in paths]

@@ -131,7 +131,7 @@ def commit_records(store, *records, source: str = "file.txt", run=None, select=N
     sub = submission(*records, source=source)
     codes = history_codes() if select is None else select
     result = engine_mod.run(sub, Context(history=store, today=TODAY), codes)
-    return store.commit(result, run or history.RunInfo()), result
+    return history.commit_result(store, result, run or history.RunInfo()), result
 
 
 def table_counts(store) -> dict[str, int]:

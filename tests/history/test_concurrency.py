@@ -34,7 +34,7 @@ def _commit(url: str, numbers: list[int], barrier) -> dict:
         codes = history_codes()
         result = engine.run(sub, Context(history=store, today=TODAY), codes)
         barrier.wait(timeout=120)  # every process has checked against the empty store; now all commit at once
-        summary = store.commit(result, history.RunInfo())
+        summary = history.commit_result(store, result, history.RunInfo())
     return {"added": summary.incidents_added, "already": summary.already_on_file}
 
 

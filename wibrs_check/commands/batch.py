@@ -33,9 +33,9 @@ def codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def load_agencies(path: str | None):
-    from ..cli import _load_agencies
+    from ..options import load_agency_file
 
-    return _load_agencies(path)
+    return load_agency_file(path)
 
 
 def months_option(values: tuple[str, ...]) -> list[str]:
@@ -132,8 +132,8 @@ def refuse_missing_inputs(inputs) -> None:
 
 def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """summary.csv/json, gaps.csv/json, report.html and findings in each format, into ``output_dir``."""
-    from ..cli import FORMATS
-    from ..report import eds, html
+    from ..options import FORMATS
+    from ..report import eds
 
     output_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -147,7 +147,7 @@ def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tupl
     write("summary.json", batch_mod.summary_json(result))
     write("gaps.csv", gaps_mod.render_csv(result.gaps))
     write("gaps.json", gaps_mod.render_json(result.gaps, result.months))
-    write("report.html", html.render_batch(result))
+    write("report.html", batch_mod.render_html(result))
     report = result.report
     for fmt in formats:
         if fmt == "eds":
@@ -320,7 +320,7 @@ def batch(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progr
         raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(FINDINGS_FORMATS)}",
                                  param_hint="--format")
     refuse_missing_inputs(inputs)
-    from ..cli import check_writable
+    from ..options import check_writable
 
     check_writable(output_dir, folder=True)
     result, settings = run(inputs, jobs, agencies, select, ignore, strict, months, today_, xsd_dir, progress,

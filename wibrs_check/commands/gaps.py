@@ -34,7 +34,7 @@ def gaps(inputs, jobs, agencies, select, ignore, months, today_, xsd_dir, progre
     """
     refuse_missing_inputs(inputs)
     if output:
-        from ..cli import check_writable
+        from ..options import check_writable
 
         check_writable(output)
     result, settings = run(inputs, jobs, agencies, select, ignore, False, months, today_, xsd_dir, progress)

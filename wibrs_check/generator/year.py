@@ -285,13 +285,13 @@ def commit_files(history, files: list[tuple[Path, dt.date]]) -> None:
     """Check each file with every edit and commit it, dated noon UTC of its day."""
     from .. import engine
     from ..context import Context
-    from ..history import RunInfo
+    from ..history import RunInfo, commit_result
     from ..readers.detect import read_any
 
     for path, day in files:
         at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
         result = engine.run(read_any(path), Context(history=history, today=day))
-        history.commit(result, RunInfo(started_at=at, committed_at=at))
+        commit_result(history, result, RunInfo(started_at=at, committed_at=at))
 
 
 # -- the expected figures, from the plan ---------------------------------------------------

@@ -31,7 +31,8 @@ from sqlalchemy.engine import Connection
 
 from .. import __version__
 from ..engine import Result, agency_summary, unit_table
-from . import facts, store
+from ..rules import history_facts as facts
+from . import store
 from . import models as m
 
 ID_CHUNK = 2000

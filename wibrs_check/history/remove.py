@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import and_, bindparam, delete, func, select, tuple_
 from sqlalchemy.engine import Connection
 
-from . import facts
+from ..rules import history_facts as facts
 from . import models as m
 from .store import HistoryError
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .commit import CommitSummary, RunInfo
+from .commit import CommitSummary, RunInfo, commit_result
 from .store import History, HistoryError, describe_error, open_store
 
 ENV = "WIBRS_CHECK_HISTORY"
@@ -76,7 +76,7 @@ class Committer:
                                  "accept is not known")
             return None
         try:
-            self.summaries.append(self.history.commit(result, self.run))
+            self.summaries.append(commit_result(self.history, result, self.run))
         except Exception as exc:  # the file's transaction was rolled back
             self.problems.append(f"{source}: not recorded, the history store is unchanged for this file "
                                  f"({describe_error(exc)})")

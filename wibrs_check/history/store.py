@@ -5,8 +5,8 @@ file in the user's data directory) or ``postgresql://user:pass@host/db``; it bri
 schema up to date (Alembic, to head) before returning. The returned :class:`History` is
 what the engine gets as ``Context.history``: each look-up takes the keys of one whole
 submission and answers with one DataFrame (the keys travel in chunks of a few thousand per
-query, never one query per record). :meth:`History.commit` (in :mod:`.commit`) records a
-checked file.
+query, never one query per record). :func:`~.commit.commit_result` (in :mod:`.commit`, which
+builds on this module) records a checked file.
 """
 
 from __future__ import annotations
@@ -366,7 +366,7 @@ class History:
             incidents = _read(conn, m.Incident.__table__, ("ori", "incident", "sub_month", "file"), agencies)
             arrests = _read(conn, m.GroupBArrest.__table__, ("ori", "atn", "seq", "sub_month", "file"), agencies)
             zeros = _read(conn, m.ZeroReport.__table__, ("ori", "year", "month", "sub_month", "file"), agencies)
-        from .facts import arrest_key
+        from ..rules.history_facts import arrest_key
 
         zero_keys = (zeros["year"].astype(str) + "-" + zeros["month"].astype(int).map("{:02d}".format)) if len(zeros) \
             else pd.Series([], dtype=object)
@@ -409,12 +409,6 @@ class History:
                 table = model.__table__
                 out[table.name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
         return out
-
-    def commit(self, result, run) -> "CommitSummary":  # noqa: F821 - see commit.py
-        """Record one checked file (see :func:`wibrs_check.history.commit.commit_result`)."""
-        from .commit import commit_result
-
-        return commit_result(self, result, run)
 
 
 MONTH_COLUMNS = (

@@ -40,7 +40,7 @@ from pathlib import Path
 from ..model import Submission
 from ..spec import EDS_RECORD_LENGTH, EDS_TRAILER_ORI
 from .archive import is_zip
-from .flatfile import UnreadableInput, read_flat
+from .flatfile import UnreadableInput, read_flat, utf16_encoding
 from .xml import read_xml
 
 FORMATS = ("flat", "xml", "sbr", "eds", "response", "zip", "unknown")
@@ -54,25 +54,6 @@ class UnsupportedFormat(UnreadableInput):
 
 class NotASubmission(UnreadableInput):
     """The content is plainly not a submission (a PDF, a Word document, free text ...)."""
-
-
-def utf16_encoding(head: bytes) -> str | None:
-    """``utf-16-le`` / ``utf-16-be`` when ``head`` is UTF-16 text (with or without a byte-order
-    mark: without one, when most of the first characters have a zero high byte), else None."""
-    if head.startswith(b"\xff\xfe"):
-        return "utf-16-le"
-    if head.startswith(b"\xfe\xff"):
-        return "utf-16-be"
-    sample = head[:512]
-    if len(sample) < 8:
-        return None
-    odd_zero = sample[1::2].count(0) / (len(sample) // 2)
-    even_zero = sample[0::2].count(0) / ((len(sample) + 1) // 2)
-    if odd_zero > 0.7 and even_zero < 0.1:
-        return "utf-16-le"
-    if even_zero > 0.7 and odd_zero < 0.1:
-        return "utf-16-be"
-    return None
 
 
 def _sniff_text(head: bytes) -> str:

@@ -53,6 +53,27 @@ _UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _VERTICAL_TAB = 11  # stands for a stray line feed in a CR-terminated file (shown as '?')
 
 
+def utf16_encoding(head: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when ``head`` is UTF-16 text (with or without a byte-order
+    mark: without one, when most of the first characters have a zero high byte), else None.
+    The format detection (detect.py) uses the same test.
+    """
+    if head.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if head.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    sample = head[:512]
+    if len(sample) < 8:
+        return None
+    odd_zero = sample[1::2].count(0) / (len(sample) // 2)
+    even_zero = sample[0::2].count(0) / ((len(sample) + 1) // 2)
+    if odd_zero > 0.7 and even_zero < 0.1:
+        return "utf-16-le"
+    if even_zero > 0.7 and odd_zero < 0.1:
+        return "utf-16-be"
+    return None
+
+
 def decode_export(data: bytes) -> tuple[bytes, str]:
     """One byte per character, and how the export was written when it was not plain bytes.
 
@@ -68,8 +89,6 @@ def decode_export(data: bytes) -> tuple[bytes, str]:
         if data.startswith(bom):
             encoding, start = name, len(bom)
     if encoding is None:
-        from .detect import utf16_encoding  # the same test the format detection uses
-
         encoding = utf16_encoding(data[:512])
     if encoding is None:
         return data, ""

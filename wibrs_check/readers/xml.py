@@ -38,7 +38,6 @@ import pandas as pd
 from lxml import etree
 
 from .. import spec
-from ..generator.records import format_record
 from ..model import Submission, assign_units, empty_unplaced
 from .flatfile import UnreadableInput
 
@@ -1097,7 +1096,7 @@ class _Collector:
             values = {c: seg.values.get(c, "") for c in _columns(seg.level)}
             values["seg_length"] = f"{length:04d}"
             values["seg_level"] = str(seg.level)
-            raw = format_record(seg.level, values)
+            raw = spec.lay_out_record(seg.level, values)
             self.records.append((seg.line, str(seg.level), length, len(raw), seg.non_ascii, values["action"],
                                  values["sub_month"], values["sub_year"], values["city"], values["ori"],
                                  values["incident"], raw))

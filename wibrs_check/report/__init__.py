@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+# The columns of the batch run's agency summary (one row per agency and month), which the
+# HTML page shows; wibrs_check.batch builds the rows.
+AGENCY_COLUMNS = (
+    "ori", "name", "month", "status", "files", "format", "records",
+    "incidents", "incidents_accepted", "incidents_rejected", "group_b", "zero_reports", "sbr_returns",
+    "received", "accepted", "rejected", "error_rate", "errors", "file_errors", "warnings", "flags", "ht_flags",
+    "top_errors", "layout",
+)
+
 
 @dataclass
 class Report:

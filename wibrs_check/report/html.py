@@ -6,9 +6,9 @@ error number, and the documentation of every code shown; each code anywhere on t
 links to its documentation (``#code-<CODE>``) and each agency to its row (``#agency-<ORI>``).
 
 The charts are SVG drawn here (:func:`bar_chart`, :func:`grouped_bar_chart`); the page is
-the jinja2 template ``templates/report.html.j2``. :func:`render_batch` renders a
-:class:`~wibrs_check.batch.BatchResult`; :func:`render` renders a plain
-:class:`~wibrs_check.report.Report` (one ``check`` run) with whatever else is given.
+the jinja2 template ``templates/report.html.j2``. :func:`render` renders a
+:class:`~wibrs_check.report.Report` with whatever else is given (a batch run's page is
+:func:`wibrs_check.batch.render_html`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from .. import __version__, spec
-from . import Report
+from . import AGENCY_COLUMNS, Report
 
 TOP_AGENCIES = 25  # bars in the rejection-rate and trafficking charts
 TOP_CODES = 15  # bars in the top-errors chart
@@ -317,8 +317,6 @@ def render(report: Report, summary: pd.DataFrame | None = None, gaps: pd.DataFra
            totals: dict | None = None, skipped: list[dict] | None = None, title: str | None = None,
            quiet_files: list[dict] | None = None) -> str:
     """The page for a report; ``summary`` defaults to the report's per-file summary rows."""
-    from ..batch import AGENCY_COLUMNS
-
     findings = report.findings
     if summary is None:
         summary = _summary_from_report(report)
@@ -386,15 +384,6 @@ def _summary_from_report(report: Report) -> pd.DataFrame:
         out["ht_flags"] = f[f["code"].str.startswith("HT")].groupby(["file", "ori"]).size().reindex(
             pd.MultiIndex.from_frame(out[["file", "ori"]]), fill_value=0).to_numpy()
     return out
-
-
-def render_batch(result) -> str:
-    """The page for a :class:`~wibrs_check.batch.BatchResult`."""
-    from ..batch import files_without_agency, totals
-
-    return render(result.report, summary=result.summary, gaps=result.gaps, evidence=result.evidence,
-                  months=result.months, stats=result.stats, totals=totals(result), skipped=result.inputs.skipped,
-                  quiet_files=files_without_agency(result.report))
 
 
 def _gap_rows(gaps: pd.DataFrame) -> list[dict]:

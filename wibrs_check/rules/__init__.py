@@ -11,6 +11,6 @@ def load_all() -> None:
     if _LOADED:
         return
     for module in pkgutil.iter_modules(__path__):
-        if module.name not in {"registry", "base"}:
+        if module.name not in {"registry", "base", "history_facts"}:  # history_facts: see history.py
             importlib.import_module(f"{__name__}.{module.name}")
     _LOADED = True

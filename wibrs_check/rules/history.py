@@ -20,19 +20,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .base import submission_month_start
+from .registry import rule
+
+
 class _Facts:
-    """``history.facts``, imported on first use: importing the history package loads
-    SQLAlchemy, which a run without a history store never needs."""
+    """:mod:`.history_facts`, imported on first use: it imports the trafficking and zero-report
+    rule modules, which then register their rules in the order :func:`load_all` gives."""
 
     def __getattr__(self, name: str):
-        from ..history import facts as module
+        from . import history_facts as module
 
         return getattr(module, name)
 
 
 facts = _Facts()
-from .base import submission_month_start
-from .registry import rule
 
 HISTORY = ("history",)
 WINDOW_YEARS = 2

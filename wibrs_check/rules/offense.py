@@ -492,7 +492,7 @@ def larceny_with_stolen_vehicle(sub, ctx):
     vehicle theft (240) was reported. A stolen vehicle is a 240: add that offense, or correct
     the property description.
     """
-    from .property import property_items, vehicle_codes
+    from .property_views import property_items, vehicle_codes
 
     frame = _offenses(sub)
     table = spec.offenses()

@@ -16,7 +16,8 @@ from .offense import (
     ATTEMPTED, COMPLETED, RECOVERED, STOLEN, loss_pairs, offense_frame, property_losses,
     property_offenses, unit_offenses, units_with,
 )
-from .property import property_frame, property_items, role, vehicle_codes
+from .property import role
+from .property_views import property_frame, property_items, vehicle_codes
 from .registry import rule
 
 VICTIM = 4

@@ -17,15 +17,16 @@ import numpy as np
 import pandas as pd
 
 from .. import spec
-from ..model import Submission
-from .base import dates, on_unit_admin, submission_month_start, unit_of
+from .base import dates, on_unit_admin, submission_month_start
 from .offense import (
     COMPLETED, RECOVERED, STOLEN, column_hits, columns_of, hits_frame, loss_pairs, offenses_where,
     property_offenses, register_incident_number_edits, unit_offenses, units_with, units_with_other_than,
 )
+from .property_views import (
+    PROPERTY, description_rules, descriptions_where, property_frame, property_items, vehicle_codes,
+)
 from .registry import rule
 
-PROPERTY = 3
 NONE, SEIZED, UNKNOWN = "1", "6", "8"
 NO_DETAILS = (NONE, UNKNOWN)  # loss types whose segment carries no property details
 DETAILS = ("2", "3", "4", RECOVERED, SEIZED, STOLEN)  # loss types that need property details
@@ -33,28 +34,12 @@ UNKNOWN_COUNT = "00"
 OVER_3_DRUG_TYPES, UNKNOWN_DRUG = "X", "U"
 NOT_REPORTED, NO_QUANTITY = "XX", "000000001000"
 ZERO_VALUE = "000000000"
-SLOTS = range(1, 11)  # property description / value / date recovered occurrences
 DRUG_SLOTS = range(1, 4)  # suspected drug type / quantity / measurement occurrences
 DETAIL_ELEMENTS = ("15", "16", "17", "18", "19", "20", "21", "22")
 
 
 # ---------------------------------------------------------------------------------------
 # Spec tables
-
-
-@cache
-def description_rules() -> pd.DataFrame:
-    return spec.read_table("property_description_rules.csv").set_index("code", drop=False)
-
-
-@cache
-def descriptions_where(column: str, value: str = "Y") -> frozenset[str]:
-    table = description_rules()
-    return frozenset(table.loc[table[column] == value, "code"])
-
-
-def vehicle_codes() -> frozenset[str]:
-    return descriptions_where("vehicle")
 
 
 def role(name: str) -> str:
@@ -106,35 +91,6 @@ def vehicle_theft() -> frozenset[str]:
 
 # ---------------------------------------------------------------------------------------
 # Views
-
-
-def property_frame(sub: Submission) -> pd.DataFrame:
-    def build(_):
-        frame = sub.frames[PROPERTY]
-        return frame.assign(unit=unit_of(sub, frame).to_numpy())
-
-    return sub.derived("property_frame", build)
-
-
-def property_items(sub: Submission) -> pd.DataFrame:
-    """Long form of the description/value/date triples: one row per occurrence k (1-10)
-    with rid, unit, loss, k, description, value, date and their layout column names."""
-
-    def build(_):
-        frame = property_frame(sub)
-        parts = []
-        for k in SLOTS:
-            parts.append(pd.DataFrame({
-                "rid": frame.index.to_numpy(), "unit": frame["unit"].to_numpy(), "loss": frame["de14"].to_numpy(),
-                "k": k, "description": frame[f"de15_{k}"].to_numpy(), "value": frame[f"de16_{k}"].to_numpy(),
-                "date": frame[f"de17_{k}"].to_numpy(),
-            }))
-        items = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["rid", "unit", "loss", "k", "description", "value", "date"])
-        items["k"] = items["k"].astype(int)
-        return items.sort_values(["rid", "k"], kind="stable").reset_index(drop=True)
-
-    return sub.derived("property_items", build)
 
 
 def item_hits(items: pd.DataFrame, mask: pd.Series, element: str, **extra) -> pd.DataFrame:

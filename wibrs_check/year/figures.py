@@ -30,7 +30,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from ..history import models as m
-from ..history.facts import generation_2019_lengths
+from ..rules.history_facts import generation_2019_lengths
 from . import ledger
 from .tables import frame
 

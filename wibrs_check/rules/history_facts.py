@@ -19,8 +19,8 @@ import pandas as pd
 
 from .. import spec
 from ..model import Submission
-from ..rules.base import dates
-from ..rules.trafficking import TRAFFICKING
+from .base import dates
+from .trafficking import TRAFFICKING
 
 # Levels whose segment length tells the layout generation (edits 178, 284, 484, 584).
 LENGTH_LEVELS = {1: "len_admin", 2: "len_offense", 4: "len_victim", 5: "len_offender"}
@@ -122,7 +122,7 @@ def _group_a(sub: Submission) -> pd.DataFrame:
 def _activity(sub: Submission) -> pd.DataFrame:
     """(unit, month) of every dated Group A activity that contradicts a zero report: the
     incident date, recovery dates and arrest dates (``groupb_zero_report_conflicts.csv``, 028)."""
-    from ..rules.zero_report import conflict_sources
+    from .zero_report import conflict_sources
 
     pieces = []
     for source in conflict_sources().itertuples(index=False):
