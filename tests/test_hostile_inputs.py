@@ -10,11 +10,9 @@ import csv
 import io
 import json
 import os
-import re
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from conftest import shared_file
