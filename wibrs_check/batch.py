@@ -47,7 +47,7 @@ from .agencies import by_ori
 from .context import Context
 from .executors import accounting
 from .report import AGENCY_COLUMNS, Report
-from .runner import (GROUP_BYTES, FilePart, Options, check_file_part, check_parts_grouped, default_jobs, flatten_parts,
+from .runner import (FilePart, Options, check_file_part, check_parts_grouped, default_jobs, file_groups, flatten_parts,
                      merge_parts, not_checked_part)
 
 # Files a folder or glob may hold that are never submissions (the generator's and the state's
@@ -316,32 +316,6 @@ def _check_group(paths: list[str]) -> list[tuple[FilePart, dict]]:
         return [_check_one(path) for path in paths]
     stat = {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
     return [(part, stat) for part in parts]
-
-
-def file_groups(paths: list[Path], jobs: int, budget_bytes: int = GROUP_BYTES) -> list[list[int]]:
-    """Indexes of ``paths`` in groups for the workers: consecutive files, about the same bytes
-    per group, at least two groups per worker (so a slow group does not leave a worker idle)
-    and no more bytes per group than a joined model may hold."""
-    sizes = [max(_file_size(p), 1) for p in paths]
-    total = sum(sizes)
-    count = max(2 * jobs, math.ceil(total / budget_bytes)) if jobs > 1 else max(1, math.ceil(total / budget_bytes))
-    target = total / min(count, len(paths)) if paths else 1
-    groups: list[list[int]] = [[]]
-    held = 0
-    for i, size in enumerate(sizes):
-        if groups[-1] and held + size > target * 1.05:
-            groups.append([])
-            held = 0
-        groups[-1].append(i)
-        held += size
-    return [g for g in groups if g]
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 # ---------------------------------------------------------------------------------------

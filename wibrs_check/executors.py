@@ -39,7 +39,8 @@ import pandas as pd
 
 from . import gaps as gaps_mod
 from .context import Context
-from .runner import NOT_CHECKED, FilePart, Options, check_file_part, not_checked_part
+from .runner import (NOT_CHECKED, FilePart, Options, check_file_part, check_parts_grouped, file_groups,
+                     not_checked_part)
 
 LOCAL = "local"
 INSTALL_HINT = "pip install 'wibrs-check[dask]'"
@@ -107,6 +108,16 @@ def _renamed(part: FilePart, copy: str, original: str) -> FilePart:
     return part
 
 
+def _missing_here(item: TaskFile) -> bool:
+    """True when the client sees the file (and sent no bytes) but this worker does not."""
+    return item.data is None and item.client_has and not os.path.exists(item.path)
+
+
+def _missing_part(item: TaskFile) -> FilePart:
+    return not_checked_part(item.path, f"not found by the {_where()}: workers need the same paths as the client "
+                                       "(shared storage), or run with --upload to send the files' bytes")
+
+
 def _check_one(item: TaskFile, setup: WorkerSetup, committer) -> FilePart:
     def collect(result):
         if committer is not None:
@@ -114,14 +125,36 @@ def _check_one(item: TaskFile, setup: WorkerSetup, committer) -> FilePart:
         return gaps_mod.evidence(result)
 
     if item.data is None:
-        if item.client_has and not os.path.exists(item.path):
-            return not_checked_part(item.path, f"not found by the {_where()}: workers need the same paths as the client "
-                                    "(shared storage), or run with --upload to send the files' bytes")
+        if _missing_here(item):
+            return _missing_part(item)
         return check_file_part(Path(item.path), setup.ctx, setup.options, collect=collect)
     with tempfile.TemporaryDirectory(prefix="wibrs-upload-") as folder:
         copy = Path(folder) / Path(item.path).name
         copy.write_bytes(item.data)
         return _renamed(check_file_part(copy, setup.ctx, setup.options, collect=collect), str(copy), item.path)
+
+
+def _check_grouped(items: list[TaskFile], setup: WorkerSetup) -> list[FilePart] | None:
+    """The task's files checked as joined models (``runner.check_parts_grouped``), as the
+    process pool does; None when that fails unexpectedly, so the caller checks them one by one."""
+    with tempfile.TemporaryDirectory(prefix="wibrs-upload-") as folder:
+        parts: list[FilePart | None] = [None] * len(items)
+        paths: dict[int, Path] = {}
+        for i, item in enumerate(items):
+            if item.data is not None:  # --upload: a copy of the bytes, named after the original in the part
+                paths[i] = Path(folder) / f"{i:05d}-{Path(item.path).name}"
+                paths[i].write_bytes(item.data)
+            elif _missing_here(item):
+                parts[i] = _missing_part(item)
+            else:
+                paths[i] = Path(item.path)
+        try:
+            checked = list(check_parts_grouped(list(paths.values()), setup.ctx, setup.options, collect=gaps_mod.evidence))
+        except Exception:  # noqa: BLE001 - one bad file must not stop the month
+            return None
+        for (i, path), part in zip(paths.items(), checked):
+            parts[i] = part if items[i].data is None else _renamed(part, str(path), items[i].path)
+    return parts  # type: ignore[return-value]
 
 
 def check_task(items: list[TaskFile], setup: WorkerSetup) -> tuple[list[FilePart], dict]:
@@ -134,13 +167,15 @@ def check_task(items: list[TaskFile], setup: WorkerSetup) -> tuple[list[FilePart
         from .history.session import Committer
 
         committer = Committer(setup.ctx.history, setup.commit_run)
-    parts = []
-    for item in items:
-        try:
-            parts.append(_check_one(item, setup, committer))
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
-            parts.append(FilePart(item.path, fatal={"path": item.path, "message": f"the check failed unexpectedly "
-                                                     f"({type(exc).__name__}: {exc}); please report this"}))
+    parts = _check_grouped(items, setup) if committer is None and len(items) > 1 else None
+    if parts is None:  # --commit records each file's own result; a failed group is checked file by file
+        parts = []
+        for item in items:
+            try:
+                parts.append(_check_one(item, setup, committer))
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
+                parts.append(FilePart(item.path, fatal={"path": item.path, "message": f"the check failed unexpectedly "
+                                                         f"({type(exc).__name__}: {exc}); please report this"}))
     stat = {"pid": os.getpid(), "host": socket.gethostname(), "rss_peak_mib": _peak_rss_mib()}
     if committer is not None:
         stat["commit_summaries"] = committer.summaries
@@ -148,10 +183,10 @@ def check_task(items: list[TaskFile], setup: WorkerSetup) -> tuple[list[FilePart
     return parts, stat
 
 
-def group_paths(paths: list[Path]) -> list[list[int]]:
-    """The tasks of a run as lists of indexes into ``paths``: one file per task (each file is
-    one model today; a group of files per task once files are checked as one model)."""
-    return [[i] for i in range(len(paths))]
+def group_paths(paths: list[Path], workers: int) -> list[list[int]]:
+    """The tasks of a run as lists of indexes into ``paths``: groups of files of about equal
+    bytes, each checked as joined models on one worker (``runner.file_groups``)."""
+    return file_groups(paths, workers)
 
 
 def refuse_file_database(history) -> None:
@@ -185,7 +220,7 @@ class Cluster:
 
         setup = self.client.scatter(WorkerSetup(ctx, options, self.commit_run), broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
-        groups = group_paths(paths)
+        groups = group_paths(paths, self.workers())
         parts: list[FilePart | None] = [None] * len(paths)
         stats: list[dict] = []
         waiting = iter(enumerate(groups))

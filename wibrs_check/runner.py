@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,6 +283,25 @@ def check_parts_grouped(paths, ctx: Context, options: Options, collect=None,
     while next_out in done:
         yield done.pop(next_out)
         next_out += 1
+
+
+def file_groups(paths: list[Path], jobs: int, budget_bytes: int = GROUP_BYTES) -> list[list[int]]:
+    """Indexes of ``paths`` in groups for the workers: consecutive files, about the same bytes
+    per group, at least two groups per worker (so a slow group does not leave a worker idle)
+    and no more bytes per group than a joined model may hold."""
+    sizes = [max(_size(p), 1) for p in paths]
+    total = sum(sizes)
+    count = max(2 * jobs, math.ceil(total / budget_bytes)) if jobs > 1 else max(1, math.ceil(total / budget_bytes))
+    target = total / min(count, len(paths)) if paths else 1
+    groups: list[list[int]] = [[]]
+    held = 0
+    for i, size in enumerate(sizes):
+        if groups[-1] and held + size > target * 1.05:
+            groups.append([])
+            held = 0
+        groups[-1].append(i)
+        held += size
+    return [g for g in groups if g]
 
 
 def _flat_bytes(path: Path, kind: str, budget_bytes: int) -> bytes | None:

@@ -261,3 +261,17 @@ def test_gaps_on_a_local_cluster_equals_the_process_pool(tmp_path):
     assert on_pool.exit_code == on_dask.exit_code, on_dask.output
     assert (tmp_path / "pool.csv").read_text() == (tmp_path / "dask.csv").read_text()
     assert len((tmp_path / "dask.csv").read_text().splitlines()) > 1
+
+
+def test_cluster_tasks_are_groups_of_files_covering_every_file_once(tmp_path):
+    """Each task is a group of files checked as joined models, as in the process pool."""
+    from wibrs_check.executors import group_paths
+
+    paths = []
+    for n in range(12):
+        path = tmp_path / f"f{n}.txt"
+        path.write_bytes(b"x" * 1000)
+        paths.append(path)
+    groups = group_paths(paths, workers=2)
+    assert [i for group in groups for i in group] == list(range(12))  # every file once, in order
+    assert 1 < len(groups) < len(paths)
