@@ -48,7 +48,7 @@ from .context import Context
 from .executors import accounting
 from .report import AGENCY_COLUMNS, Report
 from .runner import (FilePart, Options, check_file_part, check_parts_grouped, default_jobs, file_groups, flatten_parts,
-                     merge_parts, not_checked_part)
+                     merge_parts, not_checked_part, peak_rss_mib)
 
 # Files a folder or glob may hold that are never submissions (the generator's and the state's
 # own tables). Everything else is judged by content (readers.detect.not_a_submission).
@@ -276,25 +276,13 @@ def _init_worker(ctx: Context, options: Options) -> None:
     _WORKER["options"] = options
 
 
-def _peak_rss_mib() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _check_one(path: str) -> tuple[FilePart, dict]:
     """Worker: read and check one file; compact results only (the model dies here)."""
     try:
         part = check_file_part(Path(path), _WORKER["ctx"], _WORKER["options"], collect=gaps_mod.evidence)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
         part = _unexpected(path, exc)
-    return part, {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+    return part, {"pid": os.getpid(), "rss_peak_mib": peak_rss_mib()}
 
 
 def _unexpected(path: str, exc: Exception) -> FilePart:
@@ -314,7 +302,7 @@ def _check_group(paths: list[str]) -> list[tuple[FilePart, dict]]:
                                          collect=gaps_mod.evidence))
     except Exception:  # noqa: BLE001 - one bad file must not stop the month
         return [_check_one(path) for path in paths]
-    stat = {"pid": os.getpid(), "rss_peak_mib": _peak_rss_mib()}
+    stat = {"pid": os.getpid(), "rss_peak_mib": peak_rss_mib()}
     return [(part, stat) for part in parts]
 
 

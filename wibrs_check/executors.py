@@ -40,7 +40,7 @@ import pandas as pd
 from . import gaps as gaps_mod
 from .context import Context
 from .runner import (NOT_CHECKED, FilePart, Options, check_file_part, check_parts_grouped, file_groups,
-                     not_checked_part)
+                     not_checked_part, peak_rss_mib)
 
 LOCAL = "local"
 INSTALL_HINT = "pip install 'wibrs-check[dask]'"
@@ -68,18 +68,6 @@ class TaskFile:
     path: str
     data: bytes | None = None  # the file's bytes with --upload
     client_has: bool = True  # the client sees the path (else it is unreadable anywhere, as in the pool)
-
-
-def _peak_rss_mib() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _where() -> str:
@@ -176,7 +164,7 @@ def check_task(items: list[TaskFile], setup: WorkerSetup) -> tuple[list[FilePart
             except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
                 parts.append(FilePart(item.path, fatal={"path": item.path, "message": f"the check failed unexpectedly "
                                                          f"({type(exc).__name__}: {exc}); please report this"}))
-    stat = {"pid": os.getpid(), "host": socket.gethostname(), "rss_peak_mib": _peak_rss_mib()}
+    stat = {"pid": os.getpid(), "host": socket.gethostname(), "rss_peak_mib": peak_rss_mib()}
     if committer is not None:
         stat["commit_summaries"] = committer.summaries
         stat["commit_problems"] = committer.problems

@@ -471,10 +471,15 @@ def sent_nothing(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataF
     columns = ["ori", "name", "month"]
     if agencies is None or not len(units):
         return pd.DataFrame(columns=columns)
-    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
-    sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
+    sent = _units_sent(units)
     months = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
     return non_submitters(sent, agencies, months)[columns].reset_index(drop=True)
+
+
+def _units_sent(units: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit: its ORI and month, in the form :func:`non_submitters` counts."""
+    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
+    return pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
 
 
 def senders_missing_months(units: pd.DataFrame, agencies: pd.DataFrame | None) -> pd.DataFrame:
@@ -489,8 +494,7 @@ def senders_missing_months(units: pd.DataFrame, agencies: pd.DataFrame | None) -
     columns = ["ori", "name", "month"]
     if agencies is None or not len(units):
         return pd.DataFrame(columns=columns)
-    month = month_label(units["sub_year"].reset_index(drop=True), units["sub_month"].reset_index(drop=True))
-    sent = pd.DataFrame({"ori": units["ori"].fillna("").to_numpy(), "month": month.to_numpy(), "units": 1})
+    sent = _units_sent(units)
     carried = sorted(set(sent["month"]) - {UNKNOWN_MONTH})
     if not carried:
         return pd.DataFrame(columns=columns)

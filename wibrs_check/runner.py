@@ -427,6 +427,19 @@ def exit_code(report: Report, strict: bool) -> int:
     return 0
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB (a worker reports it with its parts)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def default_jobs() -> int:
     """Worker processes to use by default: the cores this process may run on."""
     try:
