@@ -10,7 +10,7 @@ import click
 
 from . import __version__, spec
 from .context import Context
-from .options import FORMATS, check_writable, load_agency_file
+from .options import FORMATS, OUTPUT_NAMES, check_writable, load_agency_file
 from .report import eds
 from .runner import Options, default_jobs, exit_code
 from .terminal import echo
@@ -62,11 +62,7 @@ def main() -> None:
     """Check WIBRS / NIBRS crime-data submissions before the state or the FBI rejects them."""
 
 
-# The file name each format gets in an output folder (several formats, or -o DIR), and the
-# format an output file's extension stands for when --format is not given.
-OUTPUT_NAMES = {"text": "findings.txt", "json": "findings.json", "csv": "findings.csv", "eds": "findings.eds",
-                "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
-                "html": "report.html", "xlsx": "findings.xlsx"}
+# The format an output file's extension stands for when --format is not given.
 EXTENSION_FORMATS = {".txt": "text", ".text": "text", ".json": "json", ".csv": "csv", ".eds": "eds",
                      ".sarif": "sarif", ".xml": "junit", ".html": "html", ".htm": "html",
                      ".xlsx": "xlsx"}  # a format is used only when this build has its writer (FORMATS)

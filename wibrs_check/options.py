@@ -21,6 +21,12 @@ FORMATS = {
 }
 
 
+# The file name each findings format gets in an output folder (check -o DIR, batch -o DIR).
+OUTPUT_NAMES = {"text": "findings.txt", "json": "findings.json", "csv": "findings.csv", "eds": "findings.eds",
+                "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
+                "html": "report.html", "xlsx": "findings.xlsx"}
+
+
 def _render_html(report) -> str:
     from .report import html
 

@@ -23,9 +23,6 @@ from ..terminal import echo, rich_safe
 from .cluster import commit_option
 
 FINDINGS_FORMATS = ("csv", "json", "text", "eds", "sarif", "junit", "github", "xlsx")
-SUFFIX = {"csv": "findings.csv", "json": "findings.json", "text": "findings.txt", "eds": "findings.eds",
-          "sarif": "findings.sarif", "junit": "findings.junit.xml", "github": "findings.github.txt",
-          "xlsx": "findings.xlsx"}
 
 
 def codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -132,7 +129,7 @@ def refuse_missing_inputs(inputs) -> None:
 
 def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """summary.csv/json, gaps.csv/json, report.html and findings in each format, into ``output_dir``."""
-    from ..options import FORMATS
+    from ..options import FORMATS, OUTPUT_NAMES
     from ..report import eds
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -151,16 +148,16 @@ def write_outputs(result: batch_mod.BatchResult, output_dir: Path, formats: tupl
     report = result.report
     for fmt in formats:
         if fmt == "eds":
-            write(SUFFIX[fmt], eds.render(report.findings, report.processed_on), "ascii")
+            write(OUTPUT_NAMES[fmt], eds.render(report.findings, report.processed_on), "ascii")
             write("findings.warnings.eds", eds.render(report.findings, report.processed_on, warning_set=True), "ascii")
         elif fmt == "xlsx":  # findings and the per-agency summary of the run
             from ..report import xlsx
 
-            path = output_dir / SUFFIX[fmt]
+            path = output_dir / OUTPUT_NAMES[fmt]
             path.write_bytes(xlsx.render(report, summary=result.summary))
             written.append(path)
         else:
-            write(SUFFIX[fmt], FORMATS[fmt](report))
+            write(OUTPUT_NAMES[fmt], FORMATS[fmt](report))
     return written
 
 
