@@ -39,7 +39,8 @@ from .. import __version__, spec
 from ..config import split_codes
 from ..context import Context
 from ..findings import COLUMN_DOCS
-from ..report import eds, html as html_report, junit, machine, sarif, text, xlsx
+from ..options import FORMATS, OUTPUT_NAMES
+from ..report import machine, xlsx
 from ..runner import Options, exit_code
 from ..trafficking import load_flowchart
 from . import views
@@ -81,26 +82,33 @@ class WebSettings:
 # ---------------------------------------------------------------------------------------
 # Outputs (downloads and the API's format parameter): the writers of `check`
 
-def _eds(c: Checked) -> str:
-    return eds.render(c.report.findings, c.report.processed_on)
-
-
-OUTPUTS = {  # format -> (writer, media type, file name)
-    "json": (lambda c: machine.render_json(c.report), "application/json", "findings.json"),
-    "csv": (lambda c: machine.render_csv(c.report), "text/csv; charset=utf-8", "findings.csv"),
-    "xlsx": (lambda c: xlsx.render(c.report, summary=c.summary), xlsx.MEDIA_TYPE, "findings.xlsx"),
-    "eds": (_eds, "text/plain; charset=us-ascii", "findings.eds"),
-    "html": (lambda c: html_report.render(c.report), "text/html; charset=utf-8", "report.html"),
-    "text": (lambda c: text.render(c.report), "text/plain; charset=utf-8", "findings.txt"),
-    "sarif": (lambda c: sarif.render(c.report), "application/sarif+json", "findings.sarif"),
-    "junit": (lambda c: junit.render(c.report), "application/xml", "findings.junit.xml"),
+# The media type of each download; the writers and file names are those of `check`
+# (options.FORMATS, options.OUTPUT_NAMES). GitHub annotations are for CI logs, not downloads.
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": xlsx.MEDIA_TYPE,
+    "eds": "text/plain; charset=us-ascii",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+    "sarif": "application/sarif+json",
+    "junit": "application/xml",
 }
+OUTPUTS = {fmt: (media, OUTPUT_NAMES[fmt]) for fmt, media in MEDIA_TYPES.items()}
+
+
+def _render(checked: Checked, fmt: str) -> str | bytes:
+    if fmt == "xlsx":  # the summary sheet is the page's per-agency table
+        return xlsx.render(checked.report, summary=checked.summary)
+    return FORMATS[fmt](checked.report)
+
+
 PAGE_DOWNLOADS = ("eds", "csv", "xlsx", "json", "html")
 
 
 def download(checked: Checked, fmt: str, stem: str = "wibrs-check") -> Response:
-    writer, media, name = OUTPUTS[fmt]
-    body = writer(checked)
+    media, name = OUTPUTS[fmt]
+    body = _render(checked, fmt)
     return Response(body if isinstance(body, bytes) else body.encode("utf-8"), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{stem}-{name}"'})
 
